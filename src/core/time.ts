@@ -1,0 +1,74 @@
+/** Calendar days in an IANA time zone, as 'YYYY-MM-DD' strings. */
+
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Maps instants to local days. Every real UTC offset is a multiple of 15 minutes,
+ * so the day is constant within a quarter hour and can be memoised per quarter.
+ */
+export class DayClock {
+  private readonly format: Intl.DateTimeFormat;
+  private readonly cache = new Map<number, string>();
+
+  constructor(readonly timeZone: string) {
+    this.format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+  }
+
+  dayOf(ts: number): string {
+    const quarter = Math.floor(ts / QUARTER_HOUR_MS);
+    let day = this.cache.get(quarter);
+    if (day === undefined) {
+      day = this.format.format(quarter * QUARTER_HOUR_MS); // en-CA formats as YYYY-MM-DD
+      this.cache.set(quarter, day);
+    }
+    return day;
+  }
+
+  today(now = Date.now()): string {
+    return this.dayOf(now);
+  }
+
+  /** A UTC window certain to contain every instant of the local day (offsets stay within ±14 h). */
+  static utcWindow(day: string): { lo: number; hi: number } {
+    const midnightUtc = Date.parse(`${day}T00:00:00Z`);
+    return { lo: midnightUtc - 14 * 3600_000, hi: midnightUtc + DAY_MS + 14 * 3600_000 };
+  }
+}
+
+export function isIsoDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}
+
+/** Adds whole days to a 'YYYY-MM-DD' day. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Monday of the ISO week containing `day`. */
+export function weekStart(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+export function monthStart(day: string): string {
+  return `${day.slice(0, 7)}-01`;
+}

@@ -1,0 +1,35 @@
+/** Measure columns every mart carries, in one place: [mart column, usage_events column]. */
+export const TOKEN_MEASURES: ReadonlyArray<readonly [string, string]> = [
+  ['input_tokens', 'input'],
+  ['output_tokens', 'output'],
+  ['cache_write_5m_tokens', 'cache_write_5m'],
+  ['cache_write_1h_tokens', 'cache_write_1h'],
+  ['cache_read_tokens', 'cache_read'],
+  ['reasoning_tokens', 'reasoning'],
+  ['cost_nanos', 'cost_nanos'],
+  ['messages', 'message_delta'],
+];
+
+export const MART_MEASURE_COLUMNS = TOKEN_MEASURES.map(([mart]) => mart).join(', ');
+
+/** `SUM(input), SUM(output), …` over event columns, optionally qualified by a table alias. */
+export function sumEventMeasures(alias = ''): string {
+  const prefix = alias ? `${alias}.` : '';
+  return TOKEN_MEASURES.map(([, event]) => `SUM(${prefix}${event})`).join(', ');
+}
+
+/** `SUM(input_tokens), …` over mart columns (re-aggregating a finer mart). */
+export function sumMartMeasures(alias = ''): string {
+  const prefix = alias ? `${alias}.` : '';
+  return TOKEN_MEASURES.map(([mart]) => `SUM(${prefix}${mart})`).join(', ');
+}
+
+/** `input_tokens = input_tokens + excluded.input_tokens, …` for additive upserts. */
+export function addExcluded(): string {
+  return TOKEN_MEASURES.map(([mart]) => `${mart} = ${mart} + excluded.${mart}`).join(', ');
+}
+
+/** Priced tokens of an event row (reasoning is inside output), for ranking models. */
+export const EVENT_TOKENS_EXPR = '(input + output + cache_write_5m + cache_write_1h + cache_read)';
+export const MART_TOKENS_EXPR =
+  '(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens)';

@@ -1,0 +1,88 @@
+import * as path from 'node:path';
+import type { TokenCounts, UsageRecord } from '../core/usage';
+import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+
+/**
+ * Claude Code: `<root>/projects/<slug>/<session>.jsonl` (and `<session>/subagents/agent-*.jsonl`).
+ * Only `assistant` lines carry usage. A streamed message repeats its (message.id, requestId)
+ * on several lines; the key makes every repeat the same request, and the store keeps the
+ * largest snapshot. Claude needs no per-file state.
+ */
+export const claudeNormalizer: AgentNormalizer<null> = {
+  agent: 'claude',
+  label: 'Claude Code',
+  layout: {
+    envVar: 'CLAUDE_CONFIG_DIR',
+    defaultRoots: ['.config/claude', '.claude'],
+    transcriptDirs: ['projects'],
+  },
+  markers: ['"usage"'],
+
+  fileRank(relativePath) {
+    return relativePath.split(/[\\/]/).includes('subagents') ? 1 : 0;
+  },
+
+  initialState() {
+    return null;
+  },
+
+  normalize(line, offset, _state, filePath): UsageRecord | undefined {
+    const entry = asObject(line);
+    if (entry?.type !== 'assistant') return undefined;
+    const message = asObject(entry.message);
+    const usage = asObject(message?.usage);
+    const model = asString(message?.model);
+    if (!message || !usage || !model || model === '<synthetic>') return undefined;
+    const ts = parseTimestamp(entry.timestamp);
+    if (ts === undefined) return undefined;
+
+    const messageId = asString(message.id);
+    const requestId = asString(entry.requestId);
+    return {
+      agent: 'claude',
+      key: requestKey(messageId, requestId, entry, filePath, offset),
+      messageId,
+      sidechain: entry.isSidechain === true,
+      sessionId: asString(entry.sessionId) ?? path.basename(filePath, '.jsonl'),
+      project: asString(entry.cwd) ?? projectSlug(filePath),
+      model,
+      modelFallback: false,
+      speed: usage.speed === 'fast' ? 'fast' : 'standard',
+      ts,
+      tokens: claudeTokens(usage),
+      offset,
+    };
+  },
+};
+
+function requestKey(
+  messageId: string | undefined,
+  requestId: string | undefined,
+  entry: Record<string, unknown>,
+  filePath: string,
+  offset: number,
+): string {
+  if (messageId) return `c:${messageId}:${requestId ?? ''}`;
+  // Without a message id a line is its own request; its uuid still makes a re-read idempotent.
+  const uuid = asString(entry.uuid);
+  return uuid ? `c:uuid:${uuid}` : `c:at:${filePath}:${offset}`;
+}
+
+export function claudeTokens(usage: Record<string, unknown>): TokenCounts {
+  const split = asObject(usage.cache_creation);
+  return {
+    input: tokenCount(usage.input_tokens),
+    output: tokenCount(usage.output_tokens),
+    cacheWrite5m: split ? tokenCount(split.ephemeral_5m_input_tokens) : tokenCount(usage.cache_creation_input_tokens),
+    cacheWrite1h: split ? tokenCount(split.ephemeral_1h_input_tokens) : 0,
+    cacheRead: tokenCount(usage.cache_read_input_tokens),
+    reasoning: 0,
+  };
+}
+
+/** The lossy project slug (`-home-me-repo`) from the path, when a line has no `cwd`. */
+function projectSlug(filePath: string): string {
+  const parts = filePath.split(/[\\/]/);
+  const at = parts.lastIndexOf('projects');
+  return at >= 0 && at + 1 < parts.length - 1 ? parts[at + 1]! : 'unknown';
+}

@@ -1,0 +1,193 @@
+import * as path from 'node:path';
+import type { Speed, UsageRecord } from '../core/usage';
+import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+
+export const CODEX_FALLBACK_MODEL = 'gpt-5';
+
+interface Totals {
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+  total: number;
+}
+
+/** What a Codex file has told us so far; persisted with the file's offset. */
+export interface CodexFileState {
+  sessionId: string;
+  cwd: string;
+  model: string | undefined;
+  speed: Speed;
+  /** Cumulative totals at the previous token_count event of this file. */
+  previous: Totals | undefined;
+  /** A forked sub-agent file first replays its parent's events in one burst. */
+  forked: boolean;
+  /** Time of the previous replayed event while the burst lasts. */
+  replayLastTs: number | undefined;
+  replayOver: boolean;
+}
+
+/**
+ * Codex CLI: `<home>/sessions/YYYY/MM/DD/rollout-*.jsonl` (and `archived_sessions/`).
+ * Usage is cumulative per session: a turn is the change in `total_token_usage` since the
+ * previous token_count of the file. An event's key is its timestamp, model and counts
+ * (as ccusage's), so the same event in an archived copy or a re-read file counts once.
+ */
+export const codexNormalizer: AgentNormalizer<CodexFileState> = {
+  agent: 'codex',
+  label: 'Codex CLI',
+  layout: {
+    envVar: 'CODEX_HOME',
+    defaultRoots: ['.codex'],
+    transcriptDirs: ['sessions', 'archived_sessions'],
+  },
+  markers: ['"token_count"', '"turn_context"', '"session_meta"', '"thread_settings_applied"'],
+
+  fileRank(relativePath) {
+    return relativePath.startsWith('archived_sessions') ? 1 : 0;
+  },
+
+  initialState(filePath) {
+    return {
+      sessionId: sessionIdFromName(filePath),
+      cwd: '',
+      model: undefined,
+      speed: 'standard',
+      previous: undefined,
+      forked: false,
+      replayLastTs: undefined,
+      replayOver: false,
+    };
+  },
+
+  normalize(line, offset, state): UsageRecord | undefined {
+    const entry = asObject(line);
+    const payload = asObject(entry?.payload);
+    if (!entry || !payload) return undefined;
+    switch (entry.type) {
+      case 'session_meta':
+        readSessionMeta(payload, state);
+        return undefined;
+      case 'turn_context':
+        readTurnContext(payload, state);
+        return undefined;
+      case 'event_msg':
+        if (payload.type === 'thread_settings_applied') readServiceTier(payload, state);
+        return payload.type === 'token_count' ? tokenCountRecord(entry, payload, offset, state) : undefined;
+      default:
+        return undefined;
+    }
+  },
+};
+
+function readSessionMeta(payload: Record<string, unknown>, state: CodexFileState): void {
+  state.sessionId = asString(payload.id) ?? state.sessionId;
+  state.cwd = asString(payload.cwd) ?? state.cwd;
+  const subagent = asObject(asObject(payload.source)?.subagent);
+  const spawned = subagent !== undefined && (subagent.thread_spawn !== undefined || subagent.threadSpawn !== undefined);
+  if (spawned || asString(payload.forked_from_id) !== undefined) state.forked = true;
+}
+
+function readTurnContext(payload: Record<string, unknown>, state: CodexFileState): void {
+  state.model = asString(payload.model) ?? state.model;
+  state.cwd = asString(payload.cwd) ?? state.cwd;
+  readServiceTier(payload, state);
+}
+
+/** Priority processing ("fast"/"priority" service tier) is billed at the model's fast multiplier. */
+function readServiceTier(payload: Record<string, unknown>, state: CodexFileState): void {
+  const tier = asString(payload.service_tier);
+  if (tier !== undefined) state.speed = tier === 'fast' || tier === 'priority' ? 'fast' : 'standard';
+}
+
+function tokenCountRecord(
+  entry: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  offset: number,
+  state: CodexFileState,
+): UsageRecord | undefined {
+  const info = asObject(payload.info);
+  const ts = parseTimestamp(entry.timestamp);
+  if (!info || ts === undefined) return undefined;
+  const totals = readTotals(info.total_token_usage);
+  const last = readTotals(info.last_token_usage);
+  if (!totals && !last) return undefined;
+
+  const turn = turnUsage(totals, last, state.previous);
+  if (totals) state.previous = totals;
+  if (isReplay(ts, state) || !turn || turn.total === 0) return undefined;
+
+  const model = asString(info.model) ?? state.model;
+  const resolvedModel = model ?? CODEX_FALLBACK_MODEL;
+  return {
+    agent: 'codex',
+    key: `x:${String(entry.timestamp)}:${resolvedModel}:${turn.input}:${turn.cached}:${turn.output}:${turn.reasoning}:${turn.total}`,
+    messageId: undefined,
+    sidechain: false,
+    sessionId: state.sessionId,
+    project: state.cwd || 'unknown',
+    model: resolvedModel,
+    modelFallback: model === undefined,
+    speed: state.speed,
+    ts,
+    tokens: {
+      input: Math.max(0, turn.input - turn.cached),
+      output: turn.output,
+      cacheWrite5m: 0,
+      cacheWrite1h: 0,
+      cacheRead: Math.min(turn.cached, turn.input),
+      reasoning: turn.reasoning,
+    },
+    offset,
+  };
+}
+
+/** This turn's usage: the change in running totals, or `last_token_usage` when totals are absent or went back. */
+function turnUsage(totals: Totals | undefined, last: Totals | undefined, previous: Totals | undefined): Totals | undefined {
+  if (!totals) return last;
+  if (!previous) return totals;
+  if (totals.total < previous.total || totals.input < previous.input || totals.output < previous.output) return last;
+  return {
+    input: totals.input - previous.input,
+    cached: Math.max(0, totals.cached - previous.cached),
+    output: totals.output - previous.output,
+    reasoning: Math.max(0, totals.reasoning - previous.reasoning),
+    total: totals.total - previous.total,
+  };
+}
+
+const REPLAY_GAP_MS = 1000;
+
+/**
+ * In a forked file, the leading burst of events (each within a second of the previous)
+ * is the parent's history replayed: it sets the baseline and counts nothing.
+ */
+function isReplay(ts: number, state: CodexFileState): boolean {
+  if (!state.forked || state.replayOver) return false;
+  if (state.replayLastTs === undefined || ts - state.replayLastTs <= REPLAY_GAP_MS) {
+    state.replayLastTs = ts;
+    return true;
+  }
+  state.replayOver = true;
+  return false;
+}
+
+function readTotals(value: unknown): Totals | undefined {
+  const usage = asObject(value);
+  if (!usage) return undefined;
+  const input = tokenCount(usage.input_tokens);
+  const output = tokenCount(usage.output_tokens);
+  return {
+    input,
+    cached: tokenCount(usage.cached_input_tokens),
+    output,
+    reasoning: tokenCount(usage.reasoning_output_tokens),
+    total: tokenCount(usage.total_tokens) || input + output,
+  };
+}
+
+const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
+
+function sessionIdFromName(filePath: string): string {
+  return UUID_AT_END.exec(filePath)?.[1] ?? path.basename(filePath, '.jsonl');
+}

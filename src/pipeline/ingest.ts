@@ -1,0 +1,121 @@
+import type { Logger } from '../core/log';
+import type { AgentId } from '../core/usage';
+import type { AnyNormalizer } from '../normalizers/agent-normalizer';
+import { NORMALIZERS } from '../normalizers/registry';
+import { listTranscripts, rootExists, type TranscriptFile } from '../sources/file-listing';
+import { resolveRoots, type TranscriptRoot } from '../sources/roots';
+import { EventWriter, type PriceRequest, type WriteCounts } from '../store/event-writer';
+import type { LedgerDb } from '../store/ledger-db';
+import { Statements } from '../store/statement-cache';
+import { ingestFile } from './file-ingest';
+
+export interface IngestOptions {
+  /** Roots per agent; an agent absent here uses its environment variable or defaults. */
+  roots?: Partial<Record<AgentId, readonly string[]>>;
+  /** Agents to read; all when absent. */
+  agents?: readonly AgentId[];
+  /** Only these files (e.g. what a watcher reported); every file under the roots when absent. */
+  onlyPaths?: ReadonlySet<string>;
+  signal?: AbortSignal;
+  onProgress?: (progress: IngestProgress) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface IngestProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytes: number;
+}
+
+export interface IngestReport extends WriteCounts {
+  roots: TranscriptRoot[];
+  /** Roots that exist (hold a transcript folder). */
+  rootsFound: number;
+  files: number;
+  filesRead: number;
+  bytes: number;
+  invalidLines: number;
+  cancelled: boolean;
+  seconds: number;
+}
+
+interface Job {
+  normalizer: AnyNormalizer;
+  markers: Buffer[];
+  file: TranscriptFile;
+}
+
+/**
+ * Sources → normalizers → store, one file per transaction. Yields to the event loop between
+ * files, so the extension host stays responsive, and stops cleanly between files on cancel.
+ */
+export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, options: IngestOptions = {}): Promise<IngestReport> {
+  const started = performance.now();
+  const { jobs, roots, rootsFound } = planJobs(log, options);
+  const report: IngestReport = {
+    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0,
+    requests: 0, grown: 0, duplicates: 0, sidechainReplays: 0, retracted: 0,
+  };
+  let statements = new Statements(db.sql);
+  let writer = new EventWriter(statements, price);
+  let lastYield = performance.now();
+  try {
+    for (let i = 0; i < jobs.length; i++) {
+      if (options.signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
+      const { normalizer, markers, file } = jobs[i]!;
+      try {
+        const outcome = ingestFile(db, writer, normalizer, markers, file, log);
+        if (outcome.bytes > 0) report.filesRead++;
+        report.bytes += outcome.bytes;
+        report.invalidLines += outcome.invalidLines;
+      } catch (error) {
+        // The file's transaction was rolled back; start the writer afresh (its memory may hold rolled-back rows).
+        log.error(`failed to ingest ${file.path}: ${(error as Error).message}; it will be retried next time`);
+        addCounts(report, writer.counts);
+        statements.free();
+        statements = new Statements(db.sql);
+        writer = new EventWriter(statements, price);
+      }
+      options.onProgress?.({ filesDone: i + 1, filesTotal: jobs.length, bytes: report.bytes });
+      if (performance.now() - lastYield > 50) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
+  } finally {
+    addCounts(report, writer.counts);
+    statements.free();
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: TranscriptRoot[]; rootsFound: number } {
+  const jobs: Job[] = [];
+  const roots: TranscriptRoot[] = [];
+  let rootsFound = 0;
+  for (const normalizer of NORMALIZERS) {
+    if (options.agents && !options.agents.includes(normalizer.agent)) continue;
+    const markers = normalizer.markers.map((m) => Buffer.from(m));
+    for (const root of resolveRoots(normalizer.agent, normalizer.layout, options.roots?.[normalizer.agent], options.env)) {
+      roots.push(root);
+      if (!rootExists(root, normalizer)) continue;
+      rootsFound++;
+      for (const file of listTranscripts(root, normalizer, log)) {
+        if (!options.onlyPaths || options.onlyPaths.has(file.path)) jobs.push({ normalizer, markers, file });
+      }
+    }
+  }
+  return { jobs, roots, rootsFound };
+}
+
+function addCounts(into: WriteCounts, from: WriteCounts): void {
+  into.requests += from.requests;
+  into.grown += from.grown;
+  into.duplicates += from.duplicates;
+  into.sidechainReplays += from.sidechainReplays;
+  into.retracted += from.retracted;
+}

@@ -1,0 +1,51 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../core/log';
+import type { AnyNormalizer } from '../normalizers/agent-normalizer';
+import type { TranscriptRoot } from './roots';
+
+export interface TranscriptFile {
+  root: TranscriptRoot;
+  path: string;
+  /** Path relative to the root, for ordering. */
+  relative: string;
+}
+
+/**
+ * Every `*.jsonl` under the root's transcript folders, in the normalizer's reading order.
+ * A missing folder is normal (agent not used yet); an unreadable one is logged and skipped.
+ */
+export function listTranscripts(root: TranscriptRoot, normalizer: AnyNormalizer, log: Logger): TranscriptFile[] {
+  const files: TranscriptFile[] = [];
+  for (const sub of normalizer.layout.transcriptDirs) {
+    walk(path.join(root.dir, sub), log, (file) =>
+      files.push({ root, path: file, relative: path.relative(root.dir, file) }),
+    );
+  }
+  return files.sort(
+    (a, b) =>
+      normalizer.fileRank(a.relative) - normalizer.fileRank(b.relative) ||
+      (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0),
+  );
+}
+
+function walk(dir: string, log: Logger, visit: (file: string) => void): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') log.warn(`cannot read folder ${dir}: ${(error as Error).message}; skipped`);
+    return;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, log, visit);
+    else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.jsonl')) visit(full);
+  }
+}
+
+/** Whether a root holds any transcript folder at all (for "no transcripts found" messages). */
+export function rootExists(root: TranscriptRoot, normalizer: AnyNormalizer): boolean {
+  return normalizer.layout.transcriptDirs.some((sub) => fs.existsSync(path.join(root.dir, sub)));
+}

@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** One reusable read buffer: scanning allocates nothing per line it skips. */
+let buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+
+export interface ScanOutcome {
+  /** Byte just after the last complete line; a half-written tail is left for the next read. */
+  endOffset: number;
+  bytesRead: number;
+  /** Lines that contained a marker and were handed to `onLine`. */
+  candidates: number;
+}
+
+/**
+ * Reads `fd` from `from` to its end and calls `onLine` for each complete line that
+ * contains one of `markers`. Lines without a marker are never decoded. CR before LF is
+ * dropped. A line longer than the buffer grows the buffer, so multi-megabyte lines work.
+ */
+export function scanLines(
+  fd: number,
+  from: number,
+  markers: readonly Buffer[],
+  onLine: (text: string, offset: number) => void,
+): ScanOutcome {
+  let position = from; // file position of the next read
+  let carry = 0; // bytes at the buffer's start that belong to an unfinished line
+  let endOffset = from;
+  let candidates = 0;
+  for (;;) {
+    if (carry === buffer.length) buffer = grow(buffer, carry);
+    const read = fs.readSync(fd, buffer, carry, buffer.length - carry, position);
+    if (read === 0) break;
+    position += read;
+    const filled = carry + read;
+    const lastNewline = buffer.lastIndexOf(NEWLINE, filled - 1);
+    if (lastNewline < 0) {
+      carry = filled;
+      continue;
+    }
+    const base = position - filled; // file offset of buffer[0]
+    candidates += scanRegion(buffer.subarray(0, lastNewline + 1), base, markers, onLine);
+    endOffset = base + lastNewline + 1;
+    carry = filled - lastNewline - 1;
+    buffer.copyWithin(0, lastNewline + 1, filled);
+  }
+  return { endOffset, bytesRead: position - from, candidates };
+}
+
+function grow(old: Buffer, keep: number): Buffer {
+  const bigger = Buffer.allocUnsafe(old.length * 2);
+  old.copy(bigger, 0, 0, keep);
+  return bigger;
+}
+
+/** Visits the lines of `region` (which ends with a newline) that contain any marker. */
+function scanRegion(
+  region: Buffer,
+  base: number,
+  markers: readonly Buffer[],
+  onLine: (text: string, offset: number) => void,
+): number {
+  const next = markers.map((m) => region.indexOf(m));
+  let cursor = 0;
+  let found = 0;
+  for (;;) {
+    let hit = -1;
+    for (let i = 0; i < next.length; i++) {
+      if (next[i]! >= 0 && next[i]! < cursor) next[i] = region.indexOf(markers[i]!, cursor);
+      if (next[i]! >= 0 && (hit < 0 || next[i]! < hit)) hit = next[i]!;
+    }
+    if (hit < 0) return found;
+    const start = hit === 0 ? 0 : region.lastIndexOf(NEWLINE, hit - 1) + 1;
+    const end = region.indexOf(NEWLINE, hit);
+    const textEnd = end > start && region[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
+    onLine(region.toString('utf8', start, textEnd), base + start);
+    found++;
+    cursor = end + 1;
+  }
+}
