@@ -414,14 +414,29 @@ export interface ExtensionTestOptions {
   start?: Omit<StartOptions, 'folder'>;
   /** Where the workbench log lines go (default: stdout; extension-host console output included). */
   log?: (line: string) => void;
+  /** Forward every log line, including the workbench's start-up chatter (also E2E_VERBOSE=1). */
+  verbose?: boolean;
   /** Screenshot of the window at the end (handy when a test failed). */
   screenshotPath?: string;
 }
+
+/** Workbench log messages that say nothing about the tests (dropped unless verbose). */
+const LOG_NOISE = [
+  /^Ignoring fetching additional builtin extensions/,
+  /^Updating additional builtin extensions cache/,
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^\[(reconnection-grace-time|Service Worker|AgentHost:remote|AccountPolicyGate)\]/,
+  /^Creation of workbench contribution/,
+  /^No search provider registered for scheme/,
+  /^Canceled: Canceled/, // extension host torn down after the exit code is sent
+];
 
 /** Runs a mocha suite in the real extension host and resolves with its exit code (0 = passed). */
 export async function runExtensionHostTests(o: ExtensionTestOptions): Promise<number> {
   const log = o.log ?? ((line: string) => process.stdout.write(line.endsWith('\n') ? line : `${line}\n`));
   const timeoutMs = o.timeoutMs ?? 300_000;
+  const verbose = o.verbose ?? process.env.E2E_VERBOSE === '1';
   let emptyFolder: string | undefined;
   const folder = o.folder ?? (emptyFolder = tempDir('al-ws-'));
   const server = o.server ?? (await startCodeServer({ ...o.start, folder }));
@@ -435,6 +450,7 @@ export async function runExtensionHostTests(o: ExtensionTestOptions): Promise<nu
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       // The extension host's console.* arrives here as printf-style argument lists.
       const text = format(...(Array.isArray(args) ? args : [args]));
+      if (!verbose && LOG_NOISE.some((re) => re.test(text))) return;
       log(type === 'info' ? text : `[${type}] ${text}`);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(typeof code === 'number' ? code : 1));
@@ -492,9 +508,10 @@ export async function runCommand(page: Page, label: string, opts: { timeoutMs?: 
 }
 
 /**
- * The status bar item of an extension. `id` is the DOM id, `<publisher>.<name>.<itemId>` for
+ * The status bar item of an extension. Its DOM id is `<publisher>.<name>.<itemId>` for
  * `createStatusBarItem(itemId, ...)` (e.g. 'agent-ledger.agent-ledger.status'); anything else is
- * matched against the item's accessible label / text.
+ * matched against the item's aria-label / visible text (`item.name` is NOT in the DOM; the
+ * aria-label is the text with `$(icon)` turned into the icon name, unless accessibilityInformation is set).
  */
 export function statusBarItem(page: Page, idOrText: string) {
   const byId = page.locator(`.part.statusbar [id="${idOrText.replace(/"/g, '\\"')}"]`);
@@ -531,16 +548,17 @@ export async function waitForStatusBarText(
 
 /**
  * The content frame of a webview (panel or view): the outer `iframe.webview.ready`, then its
- * `iframe#active-frame`. With several webviews open, pass `title` (the panel title, matched
- * against the outer iframe's title/name attributes) or `index`.
+ * `iframe#active-frame`. Only visible webviews count (a panel in a background tab keeps its
+ * iframe, hidden). Narrow with `extensionId` ('publisher.name', part of the iframe's src) and/or
+ * `index`. The panel title is not on the iframe: check the tab (`.tab[aria-label]`) instead.
  */
 export async function webviewFrame(
   page: Page,
-  opts: { timeoutMs?: number; index?: number; title?: string } = {},
+  opts: { timeoutMs?: number; index?: number; extensionId?: string } = {},
 ): Promise<Frame> {
   const timeout = opts.timeoutMs ?? 30_000;
-  let outer = page.locator('iframe.webview.ready');
-  if (opts.title) outer = outer.and(page.locator(`iframe[title*="${opts.title.replace(/"/g, '\\"')}"]`));
+  let outer = page.locator('iframe.webview.ready').filter({ visible: true });
+  if (opts.extensionId) outer = outer.and(page.locator(`iframe[src*="extensionId=${encodeURIComponent(opts.extensionId)}&"]`));
   const handle = await outer.nth(opts.index ?? 0).elementHandle({ timeout });
   const outerFrame = await handle?.contentFrame();
   if (!outerFrame) throw new Error('webview outer frame not found');

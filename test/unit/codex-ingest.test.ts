@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { LedgerEngine } from '../../src/pipeline/engine';
+import { eventTotals, ingestAll, memoryEngine } from '../fixtures/engine-harness';
+import { TranscriptDir } from '../fixtures/transcript-dir';
+import { codexMeta, codexResponseItem, codexTokenCount as tokens, codexTurnContext } from '../fixtures/transcript-lines';
+
+const ID = '0199a213-81c0-7800-8aa1-bbab2a035a53';
+const FILE = `sessions/2026/11/20/rollout-2026-11-20T10-00-00-${ID}.jsonl`;
+const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, s)).toISOString();
+
+describe('Codex counting rules', () => {
+  let dir: TranscriptDir;
+  let engine: LedgerEngine;
+  beforeEach(async () => {
+    dir = new TranscriptDir();
+    ({ engine } = await memoryEngine());
+  });
+  afterEach(() => {
+    engine.close();
+    dir.dispose();
+  });
+
+  test('turns are deltas of cumulative totals; re-emits and info:null count zero', async () => {
+    dir.write(dir.codexPath(FILE), [
+      codexMeta(at(0), ID),
+      codexTurnContext(at(1), 'gpt-5-codex'),
+      codexResponseItem(at(1), 'token_count is mentioned in text only'),
+      tokens(at(2), { input: 1000, cached: 400, output: 100, reasoning: 50 }),
+      tokens(at(3), { input: 1000, cached: 400, output: 100, reasoning: 50 }),
+      tokens(at(4), null),
+      tokens(at(5), { input: 3000, cached: 2000, output: 300, reasoning: 60 }),
+    ]);
+    await ingestAll(engine, dir);
+    const t = eventTotals(engine);
+    // Non-cached input = input − cached; cached input is a cache read.
+    assert.deepEqual([t.input, t.cr, t.output, t.messages], [1000, 2000, 300, 2]);
+    // gpt-5-codex: $1.25 input, $0.125 cached, $10 output per M.
+    assert.equal(engine.readers.periodTotals().costUsd, (1000 * 1.25 + 2000 * 0.125 + 300 * 10) / 1e6);
+    assert.equal(engine.readers.periodTotals().reasoningTokens, 60);
+  });
+
+  test('the model in force follows turn_context; none yet means gpt-5, flagged', async () => {
+    dir.write(dir.codexPath(FILE), [
+      codexMeta(at(0), ID),
+      tokens(at(1), { input: 100, output: 10 }),
+      codexTurnContext(at(2), 'gpt-5.1-codex'),
+      tokens(at(3), { input: 300, output: 30 }),
+    ]);
+    await ingestAll(engine, dir);
+    assert.deepEqual(
+      engine.readers.models().map((m) => [m.model, m.inputTokens]).sort(),
+      [['gpt-5', 100], ['gpt-5.1-codex', 200]],
+    );
+    assert.equal(engine.db.scalar('SELECT COUNT(*) FROM usage_events WHERE flags & 1'), 1);
+  });
+
+  test('last_token_usage is used when totals are absent', async () => {
+    dir.write(dir.codexPath(FILE), [codexMeta(at(0), ID), codexTurnContext(at(0), 'gpt-5'), tokens(at(1), null, { input: 50, output: 5 })]);
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).input, 50);
+  });
+
+  test('a copy in archived_sessions adds nothing; an archive-only session counts', async () => {
+    const lines = [codexMeta(at(0), ID), codexTurnContext(at(0), 'gpt-5'), tokens(at(1), { input: 1000, output: 100 })];
+    dir.write(dir.codexPath(FILE), lines);
+    dir.write(dir.codexPath(`archived_sessions/rollout-2026-11-20T10-00-00-${ID}.jsonl`), lines);
+    const other = '0199a213-81c0-7800-8aa1-000000000001';
+    dir.write(dir.codexPath(`archived_sessions/rollout-2026-11-19T10-00-00-${other}.jsonl`), [
+      codexMeta(at(0), other), codexTurnContext(at(0), 'gpt-5'), tokens(at(9), { input: 7, output: 1 }),
+    ]);
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).input, 1007);
+  });
+
+  test("a forked sub-agent's replayed burst is not new usage; its own turns are", async () => {
+    const child = '0199a213-81c0-7800-8aa1-00000000c41d';
+    dir.write(dir.codexPath(`sessions/2026/11/20/rollout-2026-11-20T10-05-00-${child}.jsonl`), [
+      codexMeta(at(30), child, '/work/cli', { source: { subagent: { thread_spawn: { parent_thread_id: ID, depth: 1 } } } }),
+      codexTurnContext(at(30), 'gpt-5'),
+      tokens(at(30), { input: 1000, output: 100 }),
+      tokens(at(30), { input: 2000, output: 200 }),
+      tokens(at(40), { input: 2500, output: 250 }),
+    ]);
+    await ingestAll(engine, dir);
+    assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [500, 50]);
+  });
+
+  test('priority service tier bills at the fast multiplier', async () => {
+    dir.write(dir.codexPath(FILE), [
+      codexMeta(at(0), ID),
+      codexTurnContext(at(0), 'gpt-5.3-codex', '/work/cli', { service_tier: 'priority' }),
+      tokens(at(1), { input: 1_000_000, output: 0 }),
+    ]);
+    await ingestAll(engine, dir);
+    assert.equal(engine.readers.periodTotals().costUsd, 1.75 * 2);
+  });
+
+  test('tailing resumes with the saved per-file state (previous totals, model)', async () => {
+    const file = dir.write(dir.codexPath(FILE), [codexMeta(at(0), ID), codexTurnContext(at(0), 'gpt-5.1-codex'), tokens(at(1), { input: 100, output: 10 })]);
+    await ingestAll(engine, dir);
+    dir.append(file, `${tokens(at(2), { input: 250, output: 30 })}\n`);
+    await ingestAll(engine, dir);
+    assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [250, 30]);
+    assert.deepEqual(engine.readers.models().map((m) => m.model), ['gpt-5.1-codex']);
+  });
+
+  test('project is the session cwd', async () => {
+    dir.write(dir.codexPath(FILE), [codexMeta(at(0), ID, '/home/me/cli'), codexTurnContext(at(0), 'gpt-5', '/home/me/cli'), tokens(at(1), { input: 1, output: 1 })]);
+    await ingestAll(engine, dir);
+    assert.deepEqual(engine.readers.projects().map((p) => p.project), ['/home/me/cli']);
+    assert.deepEqual(engine.readers.sessions().map((s) => [s.sessionId, s.agent]), [[ID, 'codex']]);
+  });
+});

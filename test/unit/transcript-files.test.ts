@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { MemoryLogger } from '../../src/core/log';
+import type { LedgerEngine } from '../../src/pipeline/engine';
+import { eventTotals, ingestAll, memoryEngine } from '../fixtures/engine-harness';
+import { TranscriptDir } from '../fixtures/transcript-dir';
+import { claudeAssistant as line } from '../fixtures/transcript-lines';
+
+const T = '2026-11-20T10:00:00.000Z';
+const msg = (n: number, output = n) => line({ messageId: `m${n}`, requestId: `r${n}`, ts: T, output });
+
+describe('transcript files: bad input and changes under us', () => {
+  let dir: TranscriptDir;
+  let engine: LedgerEngine;
+  let log: MemoryLogger;
+  let file: string;
+  beforeEach(async () => {
+    dir = new TranscriptDir();
+    ({ engine, log } = await memoryEngine());
+    file = dir.claudePath('-work-app/s1.jsonl');
+  });
+  afterEach(() => {
+    engine.close();
+    dir.dispose();
+  });
+
+  test('a half-written last line waits until it is complete, then counts once', async () => {
+    const full = msg(2);
+    dir.write(file, [msg(1)]);
+    dir.append(file, full.slice(0, 40));
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 1);
+    dir.append(file, `${full.slice(40)}\n`);
+    await ingestAll(engine, dir);
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 3);
+    assert.ok(!log.has('warn', 'invalid JSON'), 'the partial line is never parsed');
+  });
+
+  test('invalid JSON lines are skipped with a log line naming file and byte offset', async () => {
+    const broken = msg(2).slice(0, -5);
+    dir.write(file, [msg(1), broken, msg(3)]);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.invalidLines, 1);
+    assert.equal(eventTotals(engine).output, 4);
+    const offset = Buffer.byteLength(`${msg(1)}\n`);
+    assert.ok(log.has('warn', `${file}: invalid JSON at byte ${offset}`), log.lines.join('\n'));
+  });
+
+  test('CRLF line endings are read like LF', async () => {
+    dir.write(file, [msg(1), msg(2)], '\r\n');
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 3);
+  });
+
+  test('a 5 MB line is read whole', async () => {
+    const huge = line({ messageId: 'big', requestId: 'rb', ts: T, output: 77, content: [{ type: 'text', text: 'x'.repeat(5 * 1024 * 1024) }] });
+    dir.write(file, [msg(1), huge, msg(2)]);
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 80);
+  });
+
+  test('an empty file is fine', async () => {
+    dir.write(file, []);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.files, 1);
+    assert.equal(eventTotals(engine).messages, 0);
+  });
+
+  test('a file truncated under us is read again from the start without double counting', async () => {
+    dir.write(file, [msg(1), msg(2), msg(3)]);
+    await ingestAll(engine, dir);
+    dir.write(file, [msg(1), msg(4)]);
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 10);
+    assert.ok(log.has('info', 'was truncated'));
+  });
+
+  test('a replaced file (new inode) is read again without double counting', async () => {
+    dir.write(file, [msg(1), msg(2)]);
+    await ingestAll(engine, dir);
+    const temp = `${file}.new`;
+    fs.writeFileSync(temp, [msg(1), msg(2), msg(5)].map((l) => `${l}\n`).join(''));
+    fs.renameSync(temp, file);
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 8);
+    assert.ok(log.has('info', 'was replaced'));
+  });
+
+  test('a file rewritten in place with a different start is read again', async () => {
+    dir.write(file, [msg(1)]);
+    await ingestAll(engine, dir);
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.from([msg(7), msg(8)].map((l) => `${l}\n`).join('')), 0, undefined, 0);
+    fs.closeSync(fd);
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 16);
+    assert.ok(log.has('info', 'was rewritten'));
+  });
+
+  test('a removed file keeps its history', async () => {
+    dir.write(file, [msg(1), msg(2)]);
+    await ingestAll(engine, dir);
+    fs.rmSync(file);
+    await ingestAll(engine, dir);
+    assert.equal(engine.readers.periodTotals().outputTokens, 3);
+  });
+
+  test('appends are read from the last offset only', async () => {
+    dir.write(file, [msg(1)]);
+    await ingestAll(engine, dir);
+    dir.append(file, `${msg(2)}\n`);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.bytes, Buffer.byteLength(`${msg(2)}\n`));
+    assert.equal(eventTotals(engine).output, 3);
+  });
+
+  test('missing roots are not errors; an unreadable entry is logged and skipped', async () => {
+    fs.mkdirSync(path.join(dir.claudeRoot, 'projects', 'p', 'bad.jsonl'), { recursive: true });
+    const notAFolder = path.join(dir.base, 'elsewhere.jsonl');
+    fs.mkdirSync(notAFolder);
+    fs.symlinkSync(notAFolder, path.join(dir.claudeRoot, 'projects', 'p', 'link.jsonl'));
+    dir.write(file, [msg(1)]);
+    const report = await engine.ingest({ roots: { claude: [dir.claudeRoot, path.join(dir.base, 'missing')], codex: [path.join(dir.base, 'nope')] } });
+    assert.equal(report.rootsFound, 1);
+    assert.equal(eventTotals(engine).output, 1);
+    assert.ok(log.has('error', 'link.jsonl'), log.lines.join('\n'));
+  });
+
+  test('a transcript root that appears later is picked up', async () => {
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).messages, 0);
+    dir.write(file, [msg(1)]);
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 1);
+  });
+
+  test('message content never reaches the database', async () => {
+    const secret = 'TOP-SECRET-PROMPT-TEXT';
+    dir.write(file, [line({ messageId: 'm1', requestId: 'r1', ts: T, content: [{ type: 'text', text: secret }] })]);
+    await ingestAll(engine, dir);
+    const bytes = Buffer.from(engine.db.sql.export());
+    assert.equal(bytes.includes(secret), false);
+    assert.equal(eventTotals(engine).messages, 1);
+  });
+});
