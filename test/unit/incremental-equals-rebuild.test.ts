@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { LedgerEngine } from '../../src/pipeline/engine';
+import { MARTS } from '../../src/marts/registry';
+import { TranscriptDir } from '../fixtures/transcript-dir';
+import { claudeAssistant, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
+
+/** One line of the corpus timeline: which file it goes to and its text. */
+interface TimedLine { file: string; text: string }
+
+const CLAUDE_MODELS = ['claude-sonnet-4-5-20250929', 'claude-opus-4-6', 'claude-haiku-4-5-20251001', 'claude-opus-4-9'];
+const CODEX_MODELS = ['gpt-5-codex', 'gpt-5.4', 'gpt-5'];
+const ZONES = ['UTC', 'Asia/Kolkata', 'America/New_York', 'Pacific/Chatham'];
+
+const claudeMessage = fc.record({
+  model: fc.constantFrom(...CLAUDE_MODELS),
+  input: fc.integer({ min: 0, max: 300_000 }),
+  output: fc.integer({ min: 1, max: 5_000 }),
+  cacheRead: fc.integer({ min: 0, max: 100_000 }),
+  split: fc.option(fc.record({ m5: fc.integer({ min: 0, max: 5000 }), h1: fc.integer({ min: 0, max: 5000 }) }), { nil: undefined }),
+  fast: fc.boolean(),
+  repeats: fc.integer({ min: 1, max: 3 }),
+  hourOffset: fc.integer({ min: 0, max: 72 }),
+  copiedToResume: fc.boolean(),
+  replayedInSidechain: fc.boolean(),
+});
+
+const codexTurn = fc.record({
+  input: fc.integer({ min: 1, max: 400_000 }),
+  cachedShare: fc.double({ min: 0, max: 1, noNaN: true }),
+  output: fc.integer({ min: 0, max: 5_000 }),
+  reEmit: fc.boolean(),
+  nullInfo: fc.boolean(),
+  switchModel: fc.option(fc.constantFrom(...CODEX_MODELS), { nil: undefined }),
+  hourOffset: fc.integer({ min: 0, max: 72 }),
+});
+
+const corpusArb = fc.record({
+  claudeSessions: fc.array(fc.array(claudeMessage, { minLength: 1, maxLength: 6 }), { minLength: 0, maxLength: 3 }),
+  codexSessions: fc.array(fc.array(codexTurn, { minLength: 1, maxLength: 6 }), { minLength: 0, maxLength: 2 }),
+  zone: fc.constantFrom(...ZONES),
+  interleave: fc.array(fc.nat(), { minLength: 64, maxLength: 64 }),
+  cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
+});
+
+type Corpus = fc.Infer<typeof corpusArb>;
+const BASE = Date.UTC(2026, 10, 18, 20, 0, 0);
+const iso = (hours: number, seconds = 0) => new Date(BASE + hours * 3_600_000 + seconds * 1000).toISOString();
+
+/** Per-session line sequences, in the order each session writes them (causal order). */
+function sessionTimelines(corpus: Corpus, dir: TranscriptDir): TimedLine[][] {
+  const timelines: TimedLine[][] = [];
+  corpus.claudeSessions.forEach((messages, s) => {
+    const main = dir.claudePath(`-work-p${s}/s${s}.jsonl`);
+    const resumed = dir.claudePath(`-work-p${s}/s${s}-resumed.jsonl`);
+    const sub = dir.claudePath(`-work-p${s}/s${s}/subagents/agent-${s}.jsonl`);
+    const lines: TimedLine[] = [];
+    messages.forEach((m, i) => {
+      const base = { messageId: `msg_${s}_${i}`, requestId: `req_${s}_${i}`, sessionId: `s${s}`, cwd: `/work/p${s}`, model: m.model,
+        ts: iso(m.hourOffset, i), input: m.input, cacheRead: m.cacheRead, split: m.split, speed: m.fast ? 'fast' as const : undefined };
+      for (let r = 1; r <= m.repeats; r++) lines.push({ file: main, text: claudeAssistant({ ...base, output: m.output * r }) });
+      const last = claudeAssistant({ ...base, output: m.output * m.repeats });
+      if (m.copiedToResume) lines.push({ file: resumed, text: last });
+      if (m.replayedInSidechain) {
+        lines.push({ file: sub, text: claudeAssistant({ ...base, requestId: `req_side_${s}_${i}`, sidechain: true, output: m.output + 7 }) });
+        lines.push({ file: sub, text: claudeAssistant({ ...base, messageId: `msg_side_${s}_${i}`, requestId: `req_own_${s}_${i}`, sidechain: true, output: 3 }) });
+      }
+    });
+    timelines.push(lines);
+  });
+  corpus.codexSessions.forEach((turns, s) => {
+    const id = `0199a213-81c0-7800-8aa1-${String(s).padStart(12, '0')}`;
+    const file = dir.codexPath(`sessions/2026/11/19/rollout-2026-11-19T00-00-00-${id}.jsonl`);
+    const lines: TimedLine[] = [{ file, text: codexMeta(iso(0), id, `/work/codex${s}`) }, { file, text: codexTurnContext(iso(0), 'gpt-5-codex', `/work/codex${s}`) }];
+    const total = { input: 0, cached: 0, output: 0 };
+    turns.forEach((t, i) => {
+      if (t.switchModel) lines.push({ file, text: codexTurnContext(iso(t.hourOffset, i), t.switchModel, `/work/codex${s}`) });
+      total.input += t.input;
+      total.cached += Math.floor(t.input * t.cachedShare);
+      total.output += t.output;
+      lines.push({ file, text: codexTokenCount(iso(t.hourOffset, i), { ...total }) });
+      if (t.reEmit) lines.push({ file, text: codexTokenCount(iso(t.hourOffset, i + 0.5), { ...total }) });
+      if (t.nullInfo) lines.push({ file, text: codexTokenCount(iso(t.hourOffset, i + 0.7), null) });
+    });
+    timelines.push(lines);
+  });
+  return timelines;
+}
+
+/** Interleaves the sessions' lines (each session keeps its own order). */
+function interleave(timelines: TimedLine[][], picks: number[]): TimedLine[] {
+  const queues = timelines.map((t) => [...t]);
+  const out: TimedLine[] = [];
+  let k = 0;
+  for (;;) {
+    const open = queues.filter((q) => q.length > 0);
+    if (open.length === 0) return out;
+    out.push(open[picks[k++ % picks.length]! % open.length]!.shift()!);
+  }
+}
+
+/** Every mart table with ids replaced by the names they stand for, rows sorted. */
+function martSnapshot(engine: LedgerEngine): Record<string, string[]> {
+  const names = (table: string, column: string) =>
+    new Map(engine.db.all<{ id: number; v: string }>(`SELECT id, ${column} AS v FROM ${table}`).map((r) => [r.id, r.v]));
+  const projects = names('dim_project', 'path');
+  const models = names('dim_model', 'name');
+  const sessions = names('dim_session', "agent || ':' || session_key");
+  const resolve: Record<string, Map<number, string>> = { project_id: projects, model_id: models, primary_model_id: models, session_id: sessions };
+  const snapshot: Record<string, string[]> = {};
+  for (const mart of MARTS) {
+    for (const table of mart.tables) {
+      snapshot[table] = engine.db
+        .all(`SELECT * FROM ${table}`)
+        .map((row) => JSON.stringify(Object.entries(row).map(([k, v]) => [k, resolve[k]?.get(v as number) ?? v])))
+        .sort();
+    }
+  }
+  return snapshot;
+}
+
+function assertMartsSumToEvents(engine: LedgerEngine): void {
+  const events = engine.db.get('SELECT SUM(input) i, SUM(output) o, SUM(cache_read) r, SUM(cost_nanos) c, SUM(message_delta) n FROM usage_events')!;
+  for (const table of ['daily_mart', 'provider_day_mart', 'model_day_mart', 'session_mart', 'project_mart']) {
+    const mart = engine.db.get(`SELECT SUM(input_tokens) i, SUM(output_tokens) o, SUM(cache_read_tokens) r, SUM(cost_nanos) c, SUM(messages) n FROM ${table}`)!;
+    assert.deepEqual(mart, events, `${table} sums equal usage_events sums`);
+  }
+}
+
+test('marts refreshed after every random slice equal one full ingest and rebuild', async () => {
+  await fc.assert(
+    fc.asyncProperty(corpusArb, async (corpus) => {
+      const dir = new TranscriptDir('agent-ledger-prop-');
+      const incremental = await LedgerEngine.open({ dbFile: null, timeZone: corpus.zone });
+      const oneShot = await LedgerEngine.open({ dbFile: null, timeZone: corpus.zone });
+      try {
+        const timeline = interleave(sessionTimelines(corpus, dir), corpus.interleave);
+        const bytes = timeline.map((l) => ({ file: l.file, data: Buffer.from(`${l.text}\n`) }));
+        const total = bytes.reduce((n, b) => n + b.data.length, 0);
+        const cuts = [...new Set(corpus.cuts.map((c) => Math.floor(c * total))), total].sort((a, b) => a - b);
+        let written = 0;
+        let cursor = 0; // index into bytes
+        let within = 0; // bytes of bytes[cursor] already written
+        for (const cut of cuts) {
+          while (written < cut) {
+            const piece = bytes[cursor]!;
+            const take = Math.min(piece.data.length - within, cut - written);
+            fs.mkdirSync(path.dirname(piece.file), { recursive: true });
+            fs.appendFileSync(piece.file, piece.data.subarray(within, within + take));
+            written += take;
+            within += take;
+            if (within === piece.data.length) { cursor++; within = 0; }
+          }
+          await incremental.ingest({ roots: dir.roots });
+        }
+        await oneShot.ingest({ roots: dir.roots });
+        oneShot.rebuildMarts();
+        assert.deepEqual(martSnapshot(incremental), martSnapshot(oneShot));
+        assertMartsSumToEvents(incremental);
+        assertMartsSumToEvents(oneShot);
+        const before = martSnapshot(incremental);
+        incremental.rebuildMarts();
+        assert.deepEqual(martSnapshot(incremental), before, 'rebuilding in place changes nothing');
+      } finally {
+        incremental.close();
+        oneShot.close();
+        dir.dispose();
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
