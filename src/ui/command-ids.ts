@@ -1,0 +1,13 @@
+/** Every command the extension contributes (package.json `contributes.commands`). */
+export const CommandId = {
+  OpenPanel: 'agentLedger.openPanel',
+  RebuildMarts: 'agentLedger.rebuildMarts',
+  Refresh: 'agentLedger.refresh',
+  ShowLog: 'agentLedger.showLog',
+  ExportCsv: 'agentLedger.exportCsv',
+  ExportJson: 'agentLedger.exportJson',
+  CancelIndexing: 'agentLedger.cancelIndexing',
+} as const;
+
+export const PANEL_VIEW_TYPE = 'agentLedger.costPanel';
+export const INDEXING_CONTEXT_KEY = 'agentLedger.indexing';

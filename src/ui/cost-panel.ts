@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { DEFAULT_FILTER, type PanelData, type PanelFilter, type PanelMessage, type PanelRequest } from '../protocol/panel-protocol';
+import type { Readers } from '../readers/readers';
+import { PANEL_VIEW_TYPE } from './command-ids';
+import { panelSnapshot } from './panel-snapshot';
+
+export interface PanelHost {
+  readonly extensionUri: vscode.Uri;
+  readers(): Readers | undefined;
+  refresh(): Promise<void>;
+  exportView(format: 'csv' | 'json', data: PanelData): Promise<void>;
+  showLog(): void;
+  log: { error(message: string): void };
+}
+
+/** The cost panel: one instance, revived after a reload, fed full snapshots from the readers. */
+export class CostPanel implements vscode.Disposable {
+  private static current: CostPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private filter: PanelFilter = DEFAULT_FILTER;
+  private lastData: PanelData | undefined;
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly host: PanelHost,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'icon.png');
+    panel.webview.options = webviewOptions(host.extensionUri);
+    panel.webview.html = panelHtml(panel.webview, host.extensionUri);
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: PanelRequest) => void this.onMessage(m), null, this.disposables);
+  }
+
+  static show(host: PanelHost): void {
+    if (CostPanel.current) {
+      CostPanel.current.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Agent Ledger', vscode.ViewColumn.Active, webviewOptions(host.extensionUri));
+    CostPanel.current = new CostPanel(panel, host);
+  }
+
+  static serializer(host: PanelHost): vscode.WebviewPanelSerializer {
+    return {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: { filter?: PanelFilter } | undefined) {
+        CostPanel.current?.dispose();
+        CostPanel.current = new CostPanel(panel, host);
+        if (state?.filter) CostPanel.current.filter = { ...DEFAULT_FILTER, ...state.filter };
+      },
+    };
+  }
+
+  /** Sends fresh data to the open panel, if any (after an ingest, a rebuild, a setting change). */
+  static refreshOpen(): void {
+    CostPanel.current?.postData();
+  }
+
+  static currentData(): PanelData | undefined {
+    return CostPanel.current?.lastData;
+  }
+
+  static postBusy(busy: boolean, message?: string): void {
+    CostPanel.current?.post({ type: 'busy', busy, message });
+  }
+
+  private async onMessage(message: PanelRequest): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        if (message.filter) this.filter = { ...DEFAULT_FILTER, ...message.filter };
+        this.postData();
+        break;
+      case 'setFilter':
+        this.filter = { ...DEFAULT_FILTER, ...message.filter };
+        this.postData();
+        break;
+      case 'refresh':
+        this.post({ type: 'busy', busy: true, message: 'Refreshing…' });
+        await this.host.refresh();
+        this.post({ type: 'busy', busy: false });
+        this.postData();
+        break;
+      case 'export':
+        if (this.lastData) await this.host.exportView(message.format, this.lastData);
+        break;
+      case 'showLog':
+        this.host.showLog();
+        break;
+    }
+  }
+
+  private postData(): void {
+    const readers = this.host.readers();
+    if (!readers) {
+      this.post({ type: 'busy', busy: true, message: 'Reading transcripts…' });
+      return;
+    }
+    try {
+      this.lastData = panelSnapshot(readers, this.filter);
+      this.post({ type: 'data', data: this.lastData });
+    } catch (error) {
+      this.host.log.error(`cost panel query failed: ${(error as Error).message}`);
+      this.post({ type: 'error', message: 'Could not read the ledger; see the Agent Ledger log.' });
+    }
+  }
+
+  private post(message: PanelMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (CostPanel.current === this) CostPanel.current = undefined;
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist')],
+  };
+}
+
+function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${asset('media', 'panel.css')}">
+  <title>Agent Ledger</title>
+</head>
+<body>
+  <div id="app" data-nonce="${nonce}"></div>
+  <script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,65 @@
+/**
+ * Builds the cost panel's full data snapshot from the readers. No `vscode` import:
+ * the host sends what this returns, and unit tests call it directly.
+ */
+import { addDays, monthStart } from '../core/time';
+import { AGENT_IDS } from '../normalizers/registry';
+import type { PanelData, PanelFilter } from '../protocol/panel-protocol';
+import type { Readers } from '../readers/readers';
+import type { ReportFilter } from '../readers/types';
+
+/** The inclusive days a filter covers (undefined = unbounded). */
+export function resolveRange(filter: PanelFilter, today: string): { since?: string; until?: string } {
+  switch (filter.range) {
+    case 'today':
+      return { since: today, until: today };
+    case '7d':
+      return { since: addDays(today, -6), until: today };
+    case '30d':
+      return { since: addDays(today, -29), until: today };
+    case 'month':
+      return { since: monthStart(today), until: today };
+    case 'custom':
+      return { since: filter.since || undefined, until: filter.until || undefined };
+    default:
+      return {};
+  }
+}
+
+export function reportFilterOf(filter: PanelFilter, today: string): ReportFilter {
+  return {
+    ...resolveRange(filter, today),
+    agent: filter.agent === 'all' ? undefined : filter.agent,
+    project: filter.project === 'all' ? undefined : filter.project,
+  };
+}
+
+export function panelSnapshot(readers: Readers, filter: PanelFilter, now = Date.now()): PanelData {
+  const today = readers.today(now);
+  const report = reportFilterOf(filter, today);
+  const scope = { agent: report.agent, project: report.project };
+  const summary = readers.summary(scope, now);
+  return {
+    filter,
+    since: report.since,
+    until: report.until,
+    today,
+    timeZone: readers.timeZone,
+    generatedAt: now,
+    headline: {
+      todayUsd: summary.todayUsd,
+      weekUsd: summary.weekUsd,
+      monthUsd: summary.monthUsd,
+      allTimeUsd: summary.allTimeUsd,
+      cacheSavingsUsd: readers.models(report).reduce((sum, m) => sum + m.cacheSavingsUsd, 0),
+    },
+    daily: readers.dailyByModel(report),
+    projects: readers.projects(report),
+    sessions: readers.sessions(report, { limit: Math.max(1, filter.sessionLimit) }),
+    models: readers.models(report),
+    agents: readers.agents(report),
+    composition: readers.periodTotals(report),
+    agentOptions: [...AGENT_IDS],
+    projectOptions: readers.projects({}).map((p) => p.project).sort(),
+  };
+}

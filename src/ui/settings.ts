@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { systemTimeZone, isValidTimeZone } from '../core/time';
+import type { AgentId } from '../core/usage';
+import type { IngestOptions } from '../pipeline/ingest';
+import { NORMALIZERS } from '../normalizers/registry';
+import { resolveRoots } from '../sources/roots';
+
+export type StatusBarShows = 'today' | 'month' | 'workspace';
+
+/** The `agentLedger.*` settings, typed once (mirrors package.json `contributes.configuration`). */
+export interface Settings {
+  enabled: Record<AgentId, boolean>;
+  extraRoots: Record<AgentId, string[]>;
+  timeZone: string;
+  dailyBudget: number;
+  statusBarShows: StatusBarShows;
+}
+
+export const SECTION = 'agentLedger';
+
+export function readSettings(log: { warn(m: string): void }): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const zone = config.get<string>('timeZone', '').trim();
+  if (zone && !isValidTimeZone(zone)) log.warn(`agentLedger.timeZone "${zone}" is not an IANA time zone; using the system's`);
+  const enabled = {} as Record<AgentId, boolean>;
+  const extraRoots = {} as Record<AgentId, string[]>;
+  for (const { agent } of NORMALIZERS) {
+    enabled[agent] = config.get<boolean>(`${agent}.enabled`, true);
+    extraRoots[agent] = config.get<string[]>(`${agent}.extraRoots`, []).filter((r) => typeof r === 'string' && r.trim());
+  }
+  return {
+    enabled,
+    extraRoots,
+    timeZone: zone && isValidTimeZone(zone) ? zone : systemTimeZone(),
+    dailyBudget: Math.max(0, config.get<number>('dailyBudget', 0) || 0),
+    statusBarShows: config.get<StatusBarShows>('statusBar.show', 'today'),
+  };
+}
+
+/** Default roots (environment or home folders) plus the extra ones from settings, per enabled agent. */
+export function ingestOptionsOf(settings: Settings): Pick<IngestOptions, 'roots' | 'agents'> {
+  const roots: Partial<Record<AgentId, string[]>> = {};
+  const agents: AgentId[] = [];
+  for (const normalizer of NORMALIZERS) {
+    if (!settings.enabled[normalizer.agent]) continue;
+    agents.push(normalizer.agent);
+    const defaults = resolveRoots(normalizer.agent, normalizer.layout, undefined).map((r) => r.dir);
+    roots[normalizer.agent] = [...defaults, ...settings.extraRoots[normalizer.agent]];
+  }
+  return { roots, agents };
+}

@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { AgentLedgerApi } from '../../src/extension';
+import { claudeAssistant } from '../fixtures/transcript-lines';
+import { expectedFixtureCost, fixtureTranscriptPath } from '../e2e/fixture-corpus';
+
+const EXTENSION_ID = 'agent-ledger.agent-ledger';
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const dollars = (usd: number) => `$${usd.toFixed(2)}`;
+
+/** Runs in the real extension host, against the fixture corpus the runner wrote (see test/e2e/fixture-corpus.ts). */
+export function extensionSuite(): void {
+  suite('Agent Ledger in VS Code', () => {
+    let api: AgentLedgerApi;
+    const corpus = process.env.AGENT_LEDGER_FIXTURE_CORPUS;
+
+    suiteSetup(async () => {
+      assert.ok(corpus, 'AGENT_LEDGER_FIXTURE_CORPUS names the fixture corpus');
+      const extension = vscode.extensions.getExtension<AgentLedgerApi>(EXTENSION_ID);
+      assert.ok(extension, 'the extension is installed');
+      api = await extension.activate();
+      await until('the first ingest', () => api.live().engine && api.live().lastIngest);
+    });
+
+    test('contributes its commands', async () => {
+      const commands = await vscode.commands.getCommands(true);
+      for (const id of ['openPanel', 'rebuildMarts', 'refresh', 'showLog', 'exportCsv', 'exportJson']) {
+        assert.ok(commands.includes(`agentLedger.${id}`), `agentLedger.${id} is registered`);
+      }
+    });
+
+    test("the status bar shows today's cost of the fixture corpus", async () => {
+      const expected = `$(pulse) ${dollars(expectedFixtureCost().todayUsd)} today`;
+      await until(`status bar "${expected}"`, () => api.statusBarText() === expected);
+    });
+
+    test('appending a line updates the status bar', async () => {
+      const before = expectedFixtureCost().todayUsd;
+      // Claude Sonnet 4.5: 1,000,000 output tokens at $15/M.
+      fs.appendFileSync(fixtureTranscriptPath(corpus!), `${claudeAssistant({ messageId: 'msg_live', requestId: 'req_live', ts: new Date().toISOString(), input: 0, output: 1_000_000 })}\n`);
+      const expected = `$(pulse) ${dollars(before + 15)} today`;
+      await until(`status bar "${expected}"`, () => api.statusBarText() === expected);
+    });
+
+    test('Rebuild Marts gives the same numbers', async () => {
+      const readers = api.live().engine!.readers;
+      const before = JSON.stringify([readers.dailyByModel(), readers.projects(), readers.sessions(), readers.agents()]);
+      await vscode.commands.executeCommand('agentLedger.rebuildMarts');
+      const after = api.live().engine!.readers;
+      assert.equal(JSON.stringify([after.dailyByModel(), after.projects(), after.sessions(), after.agents()]), before);
+    });
+
+    test('the cost panel receives the right data', async () => {
+      await vscode.commands.executeCommand('agentLedger.openPanel');
+      const data = await until('panel data', () => api.panelData());
+      const expected = expectedFixtureCost();
+      assert.equal(data.headline.todayUsd.toFixed(6), (expected.todayUsd + 15).toFixed(6));
+      assert.deepEqual(data.projects.map((p) => p.project).sort(), [...expected.projects].sort());
+      assert.ok(data.models.some((m) => m.model === 'claude-sonnet-4-5-20250929'));
+    });
+
+    test('Refresh Now and Show Log run without error', async () => {
+      await vscode.commands.executeCommand('agentLedger.refresh');
+      await vscode.commands.executeCommand('agentLedger.showLog');
+    });
+  });
+}
