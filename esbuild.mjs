@@ -6,7 +6,12 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+// The WASM is copied beside the bundle; `require.resolve` of it only runs from source.
+const node = {
+  ...common, platform: 'node', format: 'cjs', target: 'node20',
+  external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
 
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');

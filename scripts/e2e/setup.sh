@@ -68,7 +68,14 @@ else
   log "installing node@$NODE_MAJOR into $NODE_PREFIX"
   rm -rf "$NODE_PREFIX"; mkdir -p "$NODE_PREFIX"
   (cd "$NODE_PREFIX" && npm install --prefix "$NODE_PREFIX" --no-save --loglevel=error "node@$NODE_MAJOR" >&2 </dev/null)
-  NODE_DIR=$(find_node_dir) || { log "node@$NODE_MAJOR installed no usable binary/headers"; exit 1; }
+  if ! NODE_DIR=$(find_node_dir); then
+    # `node` fetches the platform package in a preinstall script; should npm skip it (install
+    # scripts not allowed), take the platform package itself: it is the whole distribution.
+    plat="node-$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
+    log "node@$NODE_MAJOR gave no binary (install script skipped?); installing $plat@$NODE_MAJOR"
+    (cd "$NODE_PREFIX" && npm install --prefix "$NODE_PREFIX" --no-save --loglevel=error "$plat@$NODE_MAJOR" >&2 </dev/null)
+    NODE_DIR=$(find_node_dir) || { log "no usable Node $NODE_MAJOR binary/headers under $NODE_PREFIX"; exit 1; }
+  fi
   v=$("$NODE_DIR/bin/node" --version)
   [[ "$v" == v"$NODE_MAJOR".* ]] || { log "unexpected node version $v"; exit 1; }
   touch "$NODE_STAMP"
@@ -79,7 +86,8 @@ fi
 CS_STAMP="$CS_PREFIX/.complete"
 CS_PKG="$CS_PREFIX/lib/node_modules/code-server/package.json"
 cs_version() { "$NODE_DIR/bin/node" -p "require(process.argv[1]).version" "$CS_PKG" 2>/dev/null || true; }
-if [ -f "$CS_STAMP" ] && [ "$(cs_version)" = "$CODE_SERVER_VERSION" ] && [ -e "$CS_PREFIX/bin/code-server" ]; then
+if [ -f "$CS_STAMP" ] && [ "$(cs_version)" = "$CODE_SERVER_VERSION" ] &&
+   [ -d "$CS_PREFIX/lib/node_modules/code-server/lib/vscode/node_modules" ]; then
   log "code-server $CODE_SERVER_VERSION cached"
 else
   log "installing code-server@$CODE_SERVER_VERSION into $CS_PREFIX (takes ~2 min)"
@@ -90,6 +98,9 @@ else
     npm install -g --prefix "$CS_PREFIX" --nodedir="$NODE_DIR" --loglevel=error \
       "code-server@$CODE_SERVER_VERSION" >&2 </dev/null
   [ "$(cs_version)" = "$CODE_SERVER_VERSION" ] || { log "code-server install incomplete"; exit 1; }
+  # Its postinstall installs VS Code's own modules (and builds the kerberos addon).
+  [ -d "$CS_PREFIX/lib/node_modules/code-server/lib/vscode/node_modules" ] ||
+    { log "code-server's postinstall did not run (npm skipped install scripts?)"; exit 1; }
   touch "$CS_STAMP"
   log "code-server $CODE_SERVER_VERSION ready"
 fi

@@ -27,7 +27,7 @@ export class CostPanel implements vscode.Disposable {
   ) {
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'icon.png');
     panel.webview.options = webviewOptions(host.extensionUri);
-    panel.webview.html = panelHtml(panel.webview, host.extensionUri);
+    panel.webview.html = panelHtml(panel.webview, host.extensionUri, this.snapshot());
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: PanelRequest) => void this.onMessage(m), null, this.disposables);
   }
@@ -90,17 +90,25 @@ export class CostPanel implements vscode.Disposable {
   }
 
   private postData(): void {
-    const readers = this.host.readers();
-    if (!readers) {
+    if (!this.host.readers()) {
       this.post({ type: 'busy', busy: true, message: 'Reading transcripts…' });
       return;
     }
+    const data = this.snapshot();
+    if (data) this.post({ type: 'data', data });
+    else this.post({ type: 'error', message: 'Could not read the ledger; see the Agent Ledger log.' });
+  }
+
+  /** The data for the current filter, or undefined before the ledger opens or when a query fails. */
+  private snapshot(): PanelData | undefined {
+    const readers = this.host.readers();
+    if (!readers) return undefined;
     try {
       this.lastData = panelSnapshot(readers, this.filter);
-      this.post({ type: 'data', data: this.lastData });
+      return this.lastData;
     } catch (error) {
       this.host.log.error(`cost panel query failed: ${(error as Error).message}`);
-      this.post({ type: 'error', message: 'Could not read the ledger; see the Agent Ledger log.' });
+      return undefined;
     }
   }
 
@@ -122,7 +130,12 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscod
   };
 }
 
-function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+/** JSON safe inside a <script> element: `<` is escaped so no string can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, initial: PanelData | undefined): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
   const csp = [
@@ -142,7 +155,8 @@ function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   <title>Agent Ledger</title>
 </head>
 <body>
-  <div id="app" data-nonce="${nonce}"></div>
+  <div id="app"></div>
+  ${initial ? `<script type="application/json" id="agent-ledger-initial-data">${scriptJson(initial)}</script>` : ''}
   <script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
 </body>
 </html>`;

@@ -51,7 +51,7 @@ export function panelSnapshot(readers: Readers, filter: PanelFilter, now = Date.
       weekUsd: summary.weekUsd,
       monthUsd: summary.monthUsd,
       allTimeUsd: summary.allTimeUsd,
-      cacheSavingsUsd: readers.models(report).reduce((sum, m) => sum + m.cacheSavingsUsd, 0),
+      cacheSavingsUsd: summary.cacheSavingsUsd,
     },
     daily: readers.dailyByModel(report),
     projects: readers.projects(report),

@@ -12,7 +12,7 @@
  * Node 24 that setup.sh installs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
@@ -36,9 +36,14 @@ export interface CodeServerInstall {
 /** Finds what scripts/e2e/setup.sh installed (env overrides: E2E_NODE24_BIN, CODE_SERVER_ENTRY). */
 export function findCodeServer(): CodeServerInstall {
   const cache = process.env.AGENT_LEDGER_CACHE || path.join(homedir(), '.cache', 'agent-ledger-e2e');
+  const platformPkg = `node-${process.platform}-${process.arch}`;
   const node =
     process.env.E2E_NODE24_BIN ||
-    path.join(cache, 'node24', 'node_modules', 'node', 'node_modules', `node-linux-${process.arch}`, 'bin', 'node');
+    [
+      path.join(cache, 'node24', 'node_modules', 'node', 'node_modules', platformPkg, 'bin', 'node'),
+      path.join(cache, 'node24', 'node_modules', platformPkg, 'bin', 'node'), // setup.sh's fallback
+    ].find((p) => existsSync(p)) ||
+    path.join(cache, 'node24', 'node_modules', 'node', 'node_modules', platformPkg, 'bin', 'node');
   const entry =
     process.env.CODE_SERVER_ENTRY ||
     path.join(cache, `code-server-${CODE_SERVER_VERSION}`, 'lib', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -160,7 +165,10 @@ export interface StartOptions {
   colorTheme?: string;
   /** Extra environment for code-server and so for the extension host (e.g. CLAUDE_CONFIG_DIR). */
   env?: Record<string, string | undefined>;
-  /** Where code-server's stdout/stderr go. Default: <userDataDir>/../code-server-<port>.log in a temp dir. */
+  /**
+   * Where code-server's stdout/stderr go. Default: a file in the run's temp dir, deleted by
+   * stop() unless stop({ keepLog: true }) or E2E_KEEP=1 (which keeps the whole temp dir).
+   */
   logFile?: string;
   /** More code-server arguments. */
   extraArgs?: string[];
@@ -182,7 +190,34 @@ export interface CodeServer {
   remoteUri(absPath: string): string;
   /** Workbench URL: `/?folder=<abs>` plus `&payload=<json>` when given. */
   workbenchUrl(opts?: { folder?: string; payload?: Array<[string, string]> }): string;
-  stop(): Promise<void>;
+  /** Kills code-server's process tree and removes the temp dirs it made (not the ones passed in). */
+  stop(opts?: { keepLog?: boolean }): Promise<void>;
+}
+
+// code-server runs in its own process group (so stop() can kill its tree), which also means a
+// Ctrl-C or a CI kill of the test process would not reach it: kill what is left on the way out.
+const exitCleanups = new Set<() => void>();
+let exitHandlersInstalled = false;
+function installExitHandlers(): void {
+  if (exitHandlersInstalled) return;
+  exitHandlersInstalled = true;
+  const killAll = () => {
+    for (const cleanup of exitCleanups) {
+      try {
+        cleanup();
+      } catch {
+        /* best effort */
+      }
+    }
+    exitCleanups.clear();
+  };
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.kill(process.pid, sig);
+    });
+  }
 }
 
 export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServer> {
@@ -193,6 +228,7 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
   const extensionsDir = opts.extensionsDir ?? path.join(scratch, 'ext');
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
+  mkdirSync(path.join(scratch, 'tmp'), { mode: 0o700 });
   const settings = { ...(opts.settings ?? {}) };
   if (opts.colorTheme) settings['workbench.colorTheme'] = opts.colorTheme;
   writeUserSettings(userDataDir, settings);
@@ -226,6 +262,10 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
     env: {
       ...process.env,
       XDG_DATA_HOME: path.join(scratch, 'xdg-data'),
+      // The extension host and the git extension make IPC sockets (vscode-ipc-*.sock,
+      // vscode-git-*.sock) in $XDG_RUNTIME_DIR or else the temp dir, and never remove them.
+      TMPDIR: path.join(scratch, 'tmp'),
+      XDG_RUNTIME_DIR: path.join(scratch, 'tmp'),
       // No extension gallery (open-vsx.org by default): nothing to reach offline, and no
       // update/recommendation queries failing in the log.
       EXTENSIONS_GALLERY: '{}',
@@ -243,31 +283,35 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
     } catch {
       /* gone */
     }
+    if (process.env.E2E_KEEP !== '1') rmSync(scratch, { recursive: true, force: true });
   };
-  process.on('exit', cleanupOnExit);
+  exitCleanups.add(cleanupOnExit);
+  installExitHandlers();
 
   const url = `http://127.0.0.1:${port}/`;
   const authority = `127.0.0.1:${port}`;
   let stopped = false;
-  const stop = async () => {
+  const stop = async (o: { keepLog?: boolean } = {}) => {
     if (stopped) return;
     stopped = true;
-    process.off('exit', cleanupOnExit);
+    exitCleanups.delete(cleanupOnExit);
     await killTree(child);
-    // Keep the log when it was asked for outside the scratch dir; drop the rest.
-    const keep = !logFile.startsWith(scratch) || process.env.E2E_KEEP === '1';
-    if (!keep) rmSync(scratch, { recursive: true, force: true });
-    else {
-      for (const d of ['xdg-data', 'config.yaml']) rmSync(path.join(scratch, d), { recursive: true, force: true });
-      if (!opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-      if (!opts.extensionsDir) rmSync(extensionsDir, { recursive: true, force: true });
+    if (process.env.E2E_KEEP === '1') return; // keep everything for a post-mortem
+    const keepLog = o.keepLog && logFile.startsWith(scratch + path.sep);
+    if (!keepLog) {
+      rmSync(scratch, { recursive: true, force: true });
+      return;
+    }
+    for (const name of readdirSync(scratch)) {
+      const p = path.join(scratch, name);
+      if (p !== logFile) rmSync(p, { recursive: true, force: true });
     }
   };
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   for (;;) {
     if (exited !== undefined) {
-      await stop();
+      await stop({ keepLog: true });
       throw new Error(`code-server exited (${exited}) before answering /healthz; log ${logFile}:\n${tail(logFile)}`);
     }
     try {
@@ -277,13 +321,15 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
       /* not up yet */
     }
     if (Date.now() > deadline) {
-      await stop();
+      await stop({ keepLog: true });
       throw new Error(`code-server did not answer /healthz on ${url}; log ${logFile}:\n${tail(logFile)}`);
     }
     await sleep(100);
   }
 
-  const remoteUri = (absPath: string) => `vscode-remote://${authority}${encodeURI(path.resolve(absPath))}`;
+  // Each path segment percent-encoded ('#', '?', '%' and spaces would otherwise break the URI).
+  const remoteUri = (absPath: string) =>
+    `vscode-remote://${authority}${path.resolve(absPath).split('/').map(encodeURIComponent).join('/')}`;
   const workbenchUrl = (o: { folder?: string; payload?: Array<[string, string]> } = {}) => {
     const q = new URLSearchParams();
     const folder = o.folder ?? opts.folder;
@@ -326,7 +372,7 @@ export async function installVsix(vsixPath: string, extensionsDir: string, opts:
   });
   rmSync(scratch, { recursive: true, force: true });
   const text = Buffer.concat(out).toString();
-  if (code !== 0 || /Failed|error/i.test(text) && !/successfully installed/i.test(text)) {
+  if (code !== 0 || (/Failed|error/i.test(text) && !/successfully installed/i.test(text))) {
     throw new Error(`installing ${vsixPath} failed (${code}):\n${text}`);
   }
 }
@@ -358,8 +404,13 @@ export async function launchBrowser(
   opts: { headless?: boolean; viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
 ): Promise<BrowserSession> {
   findCodeServer(); // fail early, with the set-up hint, when chromium is missing
-  const profile = tempDir('al-chromium-');
+  const root = tempDir('al-chromium-');
+  const profile = path.join(root, 'profile');
+  const tmp = path.join(root, 'tmp');
+  mkdirSync(tmp);
   const context = await chromium.launchPersistentContext(profile, {
+    // Keep chromium's scratch (org.chromium.*, ~/.config/chromium/Crash Reports, caches) in root.
+    env: { ...process.env, TMPDIR: tmp, XDG_CONFIG_HOME: tmp, XDG_CACHE_HOME: tmp },
     executablePath: CHROMIUM_PATH,
     headless: opts.headless ?? process.env.E2E_HEADED !== '1',
     args: CHROMIUM_ARGS,
@@ -369,12 +420,16 @@ export async function launchBrowser(
     permissions: ['clipboard-read', 'clipboard-write'],
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const removeProfile = () => rmSync(root, { recursive: true, force: true });
+  exitCleanups.add(removeProfile);
+  installExitHandlers();
   return {
     context,
     page,
     close: async () => {
       await context.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
+      exitCleanups.delete(removeProfile);
+      removeProfile();
     },
   };
 }
@@ -439,9 +494,13 @@ export async function runExtensionHostTests(o: ExtensionTestOptions): Promise<nu
   const verbose = o.verbose ?? process.env.E2E_VERBOSE === '1';
   let emptyFolder: string | undefined;
   const folder = o.folder ?? (emptyFolder = tempDir('al-ws-'));
+  const removeFolder = () => emptyFolder && rmSync(emptyFolder, { recursive: true, force: true });
+  exitCleanups.add(removeFolder);
+  installExitHandlers();
   const server = o.server ?? (await startCodeServer({ ...o.start, folder }));
   let browser: BrowserSession | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let exitCode = 1;
   try {
     browser = await launchBrowser();
     const { page } = browser;
@@ -466,14 +525,18 @@ export async function runExtensionHostTests(o: ExtensionTestOptions): Promise<nu
       }, timeoutMs);
     });
     await page.goto(server.workbenchUrl({ folder, payload }), { waitUntil: 'domcontentloaded' });
-    const code = await Promise.race([exited, timedOut]);
-    if (o.screenshotPath) await page.screenshot({ path: o.screenshotPath }).catch(() => undefined);
-    return code;
+    exitCode = await Promise.race([exited, timedOut]);
+    if (o.screenshotPath) await screenshot(page, o.screenshotPath).catch(() => undefined);
+    return exitCode;
   } finally {
     if (timer) clearTimeout(timer);
     await browser?.close();
-    if (!o.server) await server.stop();
-    if (emptyFolder) rmSync(emptyFolder, { recursive: true, force: true });
+    if (!o.server) {
+      await server.stop({ keepLog: exitCode !== 0 });
+      if (exitCode !== 0) log(`[e2e] code-server log: ${server.logFile}`);
+    }
+    exitCleanups.delete(removeFolder);
+    removeFolder();
   }
 }
 

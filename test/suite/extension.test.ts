@@ -48,7 +48,7 @@ export function extensionSuite(): void {
     test('appending a line updates the status bar', async () => {
       const before = expectedFixtureCost().todayUsd;
       // Claude Sonnet 4.5: 1,000,000 output tokens at $15/M.
-      fs.appendFileSync(fixtureTranscriptPath(corpus!), `${claudeAssistant({ messageId: 'msg_live', requestId: 'req_live', ts: new Date().toISOString(), input: 0, output: 1_000_000 })}\n`);
+      fs.appendFileSync(fixtureTranscriptPath(corpus!), `${claudeAssistant({ messageId: 'msg_live', requestId: 'req_live', sessionId: 'session-app', cwd: '/work/demo-app', ts: new Date().toISOString(), input: 0, output: 1_000_000 })}\n`);
       const expected = `$(pulse) ${dollars(before + 15)} today`;
       await until(`status bar "${expected}"`, () => api.statusBarText() === expected);
     });

@@ -46,7 +46,7 @@ const corpusArb = fc.record({
   cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
 });
 
-type Corpus = fc.Infer<typeof corpusArb>;
+type Corpus = typeof corpusArb extends fc.Arbitrary<infer T> ? T : never;
 const BASE = Date.UTC(2026, 10, 18, 20, 0, 0);
 const iso = (hours: number, seconds = 0) => new Date(BASE + hours * 3_600_000 + seconds * 1000).toISOString();
 

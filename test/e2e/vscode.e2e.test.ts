@@ -1,0 +1,92 @@
+/**
+ * Agent Ledger in a real VS Code (code-server + Debian Chromium, see scripts/e2e/setup.sh):
+ * the mocha suite in the extension host, then what a user sees with the packaged .vsix.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  installVsix, launchBrowser, openWorkbench, runCommand, runExtensionHostTests, screenshot, startCodeServer,
+  statusBarItem, waitForStatusBarText, webviewFrame,
+} from './code-server';
+import { expectedFixtureCost, writeFixtureCorpus } from './fixture-corpus';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const STATUS_ID = 'agent-ledger.agent-ledger.agentLedger.spend';
+const dollars = (usd: number) => `$${usd.toFixed(2)}`;
+
+function corpusEnv(corpus: string): Record<string, string> {
+  return {
+    CLAUDE_CONFIG_DIR: path.join(corpus, 'claude'),
+    CODEX_HOME: path.join(corpus, 'codex'),
+    AGENT_LEDGER_FIXTURE_CORPUS: corpus,
+    TZ: 'UTC',
+  };
+}
+
+describe('Agent Ledger in a real VS Code', () => {
+  let corpus: string;
+  before(() => {
+    corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'al-corpus-'));
+    writeFixtureCorpus(corpus);
+  });
+  after(() => fs.rmSync(corpus, { recursive: true, force: true }));
+
+  test('the integration suite passes in the extension host', async () => {
+    const code = await runExtensionHostTests({
+      extensionDevelopmentPath: ROOT,
+      extensionTestsPath: path.join(ROOT, 'dist', 'test', 'suite', 'index.js'),
+      start: { env: corpusEnv(corpus), settings: { 'agentLedger.timeZone': 'UTC' } },
+      timeoutMs: 240_000,
+    });
+    assert.equal(code, 0, 'mocha suite exit code');
+  });
+
+  test('the packaged extension: status bar, tooltip and cost panel in dark and light themes', async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'al-corpus-ui-'));
+    writeFixtureCorpus(fresh);
+    const vsix = path.join(ROOT, 'dist', 'agent-ledger.vsix');
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'inherit' });
+    const expected = dollars(expectedFixtureCost().todayUsd);
+    try {
+      for (const theme of ['Default Dark Modern', 'Default Light Modern']) {
+        const tag = theme.includes('Dark') ? 'dark' : 'light';
+        const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-ext-'));
+        await installVsix(vsix, extensionsDir);
+        const server = await startCodeServer({ extensionsDir, env: corpusEnv(fresh), colorTheme: theme, folder: fresh });
+        const browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+        try {
+          const { page } = browser;
+          await openWorkbench(page, server, { folder: fresh });
+          const text = await waitForStatusBarText(page, STATUS_ID, `${expected} today`, { timeoutMs: 60_000 });
+          assert.equal(text, `${expected} today`);
+          await screenshot(page, path.join(SHOTS, `status-bar-${tag}.png`));
+          if (tag === 'dark') {
+            await statusBarItem(page, STATUS_ID).hover();
+            await page.locator('.monaco-hover').filter({ hasText: 'Agent Ledger' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+            await screenshot(page, path.join(SHOTS, 'status-bar-tooltip.png'));
+            await page.mouse.move(700, 300);
+          }
+          await runCommand(page, 'Agent Ledger: Open Cost Panel');
+          const panel = await webviewFrame(page, { extensionId: 'agent-ledger.agent-ledger', timeoutMs: 30_000 });
+          await panel.getByText(expected, { exact: false }).first().waitFor({ timeout: 30_000 });
+          const body = await panel.locator('body').innerText();
+          assert.ok(body.includes(expected), `headline shows today's ${expected}`);
+          assert.ok(body.includes('/work/demo-app'), 'projects table lists the fixture project');
+          assert.ok(body.includes('claude-sonnet-4-5-20250929'), 'models table lists the fixture model');
+          await screenshot(page, path.join(SHOTS, `cost-panel-${tag}.png`));
+        } finally {
+          await browser.close();
+          await server.stop();
+          fs.rmSync(extensionsDir, { recursive: true, force: true });
+        }
+      }
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Cost panel webview entry: builds the page into #app, wires controls to the host and
+ * renders each full snapshot the host sends. Talks to the host only through panel-protocol.
+ */
+import type { PanelData, PanelFilter, PanelMessage } from '../src/protocol/panel-protocol';
+import { actionButtons } from './actions';
+import { AgentSplit, HeadlineCards, TokenComposition } from './cards';
+import { CostChart } from './chart';
+import { h, replaceChildren } from './dom';
+import { describeRange, FilterBar } from './filters';
+import { FALLBACK_FILTER, sanitizeFilter, saveFilter, savedState } from './state';
+import { BusyIndicator, ErrorBanner, MetaLine } from './status';
+import { ModelsTable, ProjectsTable, SessionsTable } from './tables';
+import { onThemeChange } from './theme';
+import { post } from './vscode-api';
+
+/** Id of the optional `<script type="application/json">` block holding an initial PanelData. */
+const INITIAL_DATA_ID = 'agent-ledger-initial-data';
+
+const restored = savedState().filter;
+
+// Hidden until the first snapshot, so no empty skeleton flashes.
+const content = h('div', { class: 'content', 'aria-busy': 'true', hidden: true });
+const busy = new BusyIndicator(content);
+const errors = new ErrorBanner(() => post({ type: 'showLog' }));
+const meta = new MetaLine();
+
+function changeFilter(filter: PanelFilter): void {
+  saveFilter(filter);
+  post({ type: 'setFilter', filter });
+}
+
+const filters = new FilterBar(restored ?? FALLBACK_FILTER, changeFilter);
+const cards = new HeadlineCards();
+const chart = new CostChart();
+const agents = new AgentSplit();
+const composition = new TokenComposition();
+const models = new ModelsTable();
+const projects = new ProjectsTable();
+const sessions = new SessionsTable((sessionLimit) => filters.patch({ sessionLimit }));
+
+replaceChildren(
+  content,
+  cards.element,
+  chart.element,
+  h('div', { class: 'split' }, agents.element, composition.element),
+  models.element,
+  projects.element,
+  sessions.element,
+);
+
+const root = document.getElementById('app') ?? document.body;
+replaceChildren(
+  root,
+  h(
+    'main',
+    { class: 'panel' },
+    h('h1', { class: 'visually-hidden' }, 'Agent Ledger: AI agent costs'),
+    h('header', { class: 'panel-header' }, h('div', { class: 'toolbar' }, filters.element, actionButtons(post)), errors.element, busy.element),
+    meta.element,
+    content,
+  ),
+);
+
+function render(data: PanelData): void {
+  const filter = sanitizeFilter(data.filter) ?? filters.current();
+  const snapshot = { ...data, filter };
+  saveFilter(filter);
+  // Shown first, so the chart measures a laid-out container.
+  content.hidden = false;
+  filters.update(snapshot);
+  meta.update(snapshot, describeRange(snapshot));
+  cards.update(snapshot);
+  chart.update(snapshot);
+  agents.update(snapshot);
+  composition.update(snapshot);
+  models.update(snapshot);
+  projects.update(snapshot);
+  sessions.update(snapshot);
+  content.setAttribute('aria-busy', 'false');
+}
+
+/** Renders a snapshot; a malformed one shows in the error banner instead of breaking the page. */
+function show(data: PanelData): void {
+  try {
+    render(data);
+  } catch (err) {
+    errors.show(`Could not show the usage data: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function isMessage(v: unknown): v is PanelMessage {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
+let hostBusy = false;
+busy.set(true, 'Loading…');
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const msg = event.data;
+  if (!isMessage(msg)) return;
+  switch (msg.type) {
+    case 'data':
+      errors.clear();
+      show(msg.data);
+      // The loading bar shown before the first snapshot is ours; later ones are the host's to end.
+      if (!hostBusy) busy.set(false);
+      break;
+    case 'busy':
+      hostBusy = msg.busy;
+      busy.set(msg.busy, msg.message);
+      break;
+    case 'error':
+      hostBusy = false;
+      busy.set(false);
+      errors.show(msg.message);
+      if (content.hidden) meta.message('No data to show yet.');
+      break;
+  }
+});
+
+onThemeChange(() => chart.retheme());
+
+// Optional first paint without a round trip: the host may embed a snapshot as a JSON data block.
+const embedded = document.getElementById(INITIAL_DATA_ID);
+if (embedded?.textContent) {
+  try {
+    show(JSON.parse(embedded.textContent) as PanelData);
+  } catch {
+    // Ignore a broken block: the reply to 'ready' brings the data anyway.
+  }
+}
+
+post({ type: 'ready', filter: restored });
