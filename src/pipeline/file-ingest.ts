@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { Logger } from '../core/log';
+import { billableTotal, type UsageRecord } from '../core/usage';
 import type { AnyNormalizer } from '../normalizers/agent-normalizer';
 import { headHash, headHashLength, identityOf } from '../sources/file-fingerprint';
 import type { TranscriptFile } from '../sources/file-listing';
@@ -21,7 +22,10 @@ interface StoredFile extends FileMemory {
 
 const MAX_INVALID_LOGGED = 3;
 
-/** Reads what is new in one transcript and records its events and its new offset in one transaction. */
+/**
+ * Reads what is new in one transcript and records its events and its new offset together,
+ * in one savepoint: a failure undoes this file only.
+ */
 export function ingestFile(
   db: LedgerDb,
   writer: EventWriter,
@@ -30,32 +34,37 @@ export function ingestFile(
   file: TranscriptFile,
   log: Logger,
 ): FileOutcome {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file.path);
+  } catch (error) {
+    return missingOrUnreadable(file, error, log);
+  }
+  const stored = loadStoredFile(db, file.path);
+  const now = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) };
+  if (stored && planRead(stored, now, () => stored.headHash).kind === 'unchanged') return { plan: 'unchanged', bytes: 0, invalidLines: 0 };
   let fd: number;
   try {
     fd = fs.openSync(file.path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { plan: 'vanished', bytes: 0, invalidLines: 0 };
-    log.warn(`cannot open ${file.path}: ${(error as Error).message}; skipped`);
-    return { plan: 'unreadable', bytes: 0, invalidLines: 0 };
+    return missingOrUnreadable(file, error, log);
   }
   try {
-    const stat = fs.fstatSync(fd);
-    const stored = loadStoredFile(db, file.path);
-    const plan = planRead(stored, {
-      size: stat.size,
-      mtimeMs: Math.trunc(stat.mtimeMs),
-      identity: identityOf(stat),
-      headHash: stored ? headHash(fd, headHashLength(stored.headHash)) : '',
-    });
+    const plan = planRead(stored, now, () => headHash(fd, headHashLength(stored!.headHash)));
     if (plan.kind === 'unchanged') return { plan: plan.kind, bytes: 0, invalidLines: 0 };
     if (plan.kind === 'restart' && plan.reason !== 'new') {
       log.info(`${file.path} was ${plan.reason}; reading it again from the start (requests already counted are not counted again)`);
     }
-    return db.transaction(() => readAndRecord(db, writer, normalizer, markers, file, fd, stat, stored, plan, log));
+    return db.savepoint('file_ingest', () => readAndRecord(db, writer, normalizer, markers, file, fd, stat, stored, plan, log));
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function missingOrUnreadable(file: TranscriptFile, error: unknown, log: Logger): FileOutcome {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { plan: 'vanished', bytes: 0, invalidLines: 0 };
+  log.warn(`cannot open ${file.path}: ${(error as Error).message}; skipped`);
+  return { plan: 'unreadable', bytes: 0, invalidLines: 0 };
 }
 
 function readAndRecord(
@@ -74,6 +83,7 @@ function readAndRecord(
   const from = plan.kind === 'append' ? plan.from : 0;
   const state = plan.kind === 'append' && stored?.parserState ? JSON.parse(stored.parserState) : normalizer.initialState(file.path);
   let invalidLines = 0;
+  let pending: UsageRecord | undefined;
   const scan = scanLines(fd, from, markers, (text, offset) => {
     let parsed: unknown;
     try {
@@ -85,8 +95,9 @@ function readAndRecord(
       return;
     }
     const record = normalizer.normalize(parsed, offset, state, file.path);
-    if (record) writer.write(record, fileId);
+    if (record) pending = coalesce(pending, record, writer, fileId);
   });
+  if (pending) writer.write(pending, fileId);
   if (invalidLines > MAX_INVALID_LOGGED) {
     log.warn(`${file.path}: ${invalidLines} invalid JSON lines skipped in all`);
   }
@@ -104,6 +115,19 @@ function readAndRecord(
     ],
   );
   return { plan: plan.kind, bytes: scan.bytesRead, invalidLines };
+}
+
+/**
+ * A streamed message is written as consecutive lines with the same key. Folding them here
+ * (the largest snapshot, first line's attributes) writes one row where the ledger would
+ * write a first row and growth rows: the same sums, fewer rows. Returns the record to hold.
+ */
+function coalesce(pending: UsageRecord | undefined, next: UsageRecord, writer: EventWriter, fileId: number): UsageRecord {
+  if (pending && pending.key === next.key && pending.sidechain === next.sidechain) {
+    return billableTotal(next.tokens) > billableTotal(pending.tokens) ? { ...pending, tokens: next.tokens } : pending;
+  }
+  if (pending) writer.write(pending, fileId);
+  return next;
 }
 
 function loadStoredFile(db: LedgerDb, path: string): StoredFile | undefined {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import type { AgentId } from '../core/usage';
 import type { AnyNormalizer } from '../normalizers/agent-normalizer';
@@ -46,8 +47,9 @@ interface Job {
 }
 
 /**
- * Sources → normalizers → store, one file per transaction. Yields to the event loop between
- * files, so the extension host stays responsive, and stops cleanly between files on cancel.
+ * Sources → normalizers → store: one transaction for the run, a savepoint per file (a file
+ * that fails is undone alone and retried next time). Yields to the event loop between files,
+ * so the extension host stays responsive, and stops cleanly between files on cancel.
  */
 export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, options: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
@@ -59,6 +61,7 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
   let statements = new Statements(db.sql);
   let writer = new EventWriter(statements, price);
   let lastYield = performance.now();
+  db.run('BEGIN');
   try {
     for (let i = 0; i < jobs.length; i++) {
       if (options.signal?.aborted) {
@@ -72,7 +75,7 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
         report.bytes += outcome.bytes;
         report.invalidLines += outcome.invalidLines;
       } catch (error) {
-        // The file's transaction was rolled back; start the writer afresh (its memory may hold rolled-back rows).
+        // The file's savepoint was rolled back; start the writer afresh (its memory may hold rolled-back rows).
         log.error(`failed to ingest ${file.path}: ${(error as Error).message}; it will be retried next time`);
         addCounts(report, writer.counts);
         statements.free();
@@ -88,6 +91,7 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
   } finally {
     addCounts(report, writer.counts);
     statements.free();
+    db.run('COMMIT');
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;
@@ -104,12 +108,20 @@ function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: Tr
       roots.push(root);
       if (!rootExists(root, normalizer)) continue;
       rootsFound++;
-      for (const file of listTranscripts(root, normalizer, log)) {
-        if (!options.onlyPaths || options.onlyPaths.has(file.path)) jobs.push({ normalizer, markers, file });
-      }
+      const files = options.onlyPaths ? filesUnder(root, normalizer, options.onlyPaths) : listTranscripts(root, normalizer, log);
+      for (const file of files) jobs.push({ normalizer, markers, file });
     }
   }
   return { jobs, roots, rootsFound };
+}
+
+/** The given paths that belong to this root's transcript folders, without listing the root. */
+function filesUnder(root: TranscriptRoot, normalizer: AnyNormalizer, paths: ReadonlySet<string>): TranscriptFile[] {
+  const folders = normalizer.layout.transcriptDirs.map((sub) => path.join(root.dir, sub) + path.sep);
+  return [...paths]
+    .filter((p) => p.endsWith('.jsonl') && folders.some((folder) => p.startsWith(folder)))
+    .sort((a, b) => normalizer.fileRank(path.relative(root.dir, a)) - normalizer.fileRank(path.relative(root.dir, b)) || (a < b ? -1 : 1))
+    .map((p) => ({ root, path: p, relative: path.relative(root.dir, p) }));
 }
 
 function addCounts(into: WriteCounts, from: WriteCounts): void {

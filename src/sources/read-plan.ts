@@ -11,8 +11,6 @@ export interface FileNow {
   size: number;
   mtimeMs: number;
   identity: string;
-  /** Hash of the same leading bytes that `headHash` covered, read now. */
-  headHash: string;
 }
 
 export type ReadPlan =
@@ -22,14 +20,15 @@ export type ReadPlan =
 
 /**
  * Decides how to read a file. Restarting is always safe (the ledger dedupes every
- * request it has already counted); appending is the fast path.
+ * request it has already counted); appending is the fast path. `headHashNow` (the hash
+ * of the same leading bytes `memory.headHash` covered) is read only when the file changed.
  */
-export function planRead(memory: FileMemory | undefined, now: FileNow): ReadPlan {
+export function planRead(memory: FileMemory | undefined, now: FileNow, headHashNow: () => string): ReadPlan {
   if (!memory) return { kind: 'restart', reason: 'new' };
   if (memory.identity !== now.identity) return { kind: 'restart', reason: 'replaced' };
-  if (now.size < memory.readOffset) return { kind: 'restart', reason: 'truncated' };
-  if (memory.headHash !== now.headHash) return { kind: 'restart', reason: 'rewritten' };
   if (now.size === memory.size && now.mtimeMs === memory.mtimeMs) return { kind: 'unchanged' };
+  if (now.size < memory.readOffset) return { kind: 'restart', reason: 'truncated' };
+  if (memory.headHash !== headHashNow()) return { kind: 'restart', reason: 'rewritten' };
   if (now.size === memory.readOffset) return { kind: 'unchanged' };
   return { kind: 'append', from: memory.readOffset };
 }

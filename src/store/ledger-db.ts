@@ -35,7 +35,10 @@ export class LedgerDb {
       }
     });
     const sql = new SQL.Database(bytes);
-    sql.run('PRAGMA foreign_keys = OFF');
+    // The database lives in memory; durability comes from the atomic save, so SQLite's own
+    // journal need not touch (in-memory) files on every commit.
+    sql.run('PRAGMA journal_mode = MEMORY');
+    sql.run('PRAGMA synchronous = OFF');
     migrate(sql, readMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.log);
     return new LedgerDb(sql, options.file, movedAside);
   }
@@ -60,6 +63,20 @@ export class LedgerDb {
       return result;
     } catch (error) {
       this.sql.run('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Runs `work` inside a savepoint: on error only its changes are undone. Nests in a transaction. */
+  savepoint<T>(name: string, work: () => T): T {
+    this.sql.run(`SAVEPOINT ${name}`);
+    try {
+      const result = work();
+      this.sql.run(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.sql.run(`ROLLBACK TO ${name}`);
+      this.sql.run(`RELEASE ${name}`);
       throw error;
     }
   }
