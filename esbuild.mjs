@@ -1,4 +1,4 @@
-// Bundles: the extension host, the CLI, the webview, and the extension-host test suite.
+// Bundles: the extension host, the CLI, the parser thread, the webview, and the extension-host test suite.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +19,7 @@ copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm')
 await Promise.all([
   esbuild.build({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }),
   esbuild.build({ ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
+  esbuild.build({ ...node, entryPoints: ['src/pipeline/parse-worker.ts'], outfile: 'dist/parse-worker.js' }),
   esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
   production ? undefined : esbuild.build({ ...node, entryPoints: ['test/suite/index.ts'], outfile: 'dist/test/suite/index.js' }),
 ]);

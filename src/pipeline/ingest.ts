@@ -8,7 +8,9 @@ import { resolveRoots, type TranscriptRoot } from '../sources/roots';
 import { EventWriter, type PriceRequest, type WriteCounts } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
 import { Statements } from '../store/statement-cache';
-import { ingestFile } from './file-ingest';
+import { planFile, recordFile, type FilePlan } from './file-ingest';
+import { parseFile, type ParseResult } from './parse-file';
+import { ParsePool } from './parse-pool';
 
 export interface IngestOptions {
   /** Roots per agent; an agent absent here uses its environment variable or defaults. */
@@ -18,6 +20,10 @@ export interface IngestOptions {
   /** Only these files (e.g. what a watcher reported); every file under the roots when absent. */
   onlyPaths?: ReadonlySet<string>;
   signal?: AbortSignal;
+  /** Parser threads for large reads; 0 keeps parsing on this thread. Default: cores − 1. */
+  workers?: number;
+  /** Bytes to read from which parsing moves to threads. Default 32 MiB. */
+  threadedFromBytes?: number;
   onProgress?: (progress: IngestProgress) => void;
   env?: NodeJS.ProcessEnv;
 }
@@ -42,7 +48,6 @@ export interface IngestReport extends WriteCounts {
 
 interface Job {
   normalizer: AnyNormalizer;
-  markers: Buffer[];
   file: TranscriptFile;
 }
 
@@ -58,6 +63,8 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
     roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0,
     requests: 0, grown: 0, duplicates: 0, sidechainReplays: 0, retracted: 0,
   };
+  const plans = jobs.map((job) => planFile(db, job.normalizer, job.file, log));
+  const reads = new ReadAhead(plans, options.workers, options.threadedFromBytes ?? THREADED_READ_BYTES);
   let statements = new Statements(db.sql);
   let writer = new EventWriter(statements, price);
   let lastYield = performance.now();
@@ -68,19 +75,21 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
         report.cancelled = true;
         break;
       }
-      const { normalizer, markers, file } = jobs[i]!;
-      try {
-        const outcome = ingestFile(db, writer, normalizer, markers, file, log);
-        if (outcome.bytes > 0) report.filesRead++;
-        report.bytes += outcome.bytes;
-        report.invalidLines += outcome.invalidLines;
-      } catch (error) {
-        // The file's savepoint was rolled back; start the writer afresh (its memory may hold rolled-back rows).
-        log.error(`failed to ingest ${file.path}: ${(error as Error).message}; it will be retried next time`);
-        addCounts(report, writer.counts);
-        statements.free();
-        statements = new Statements(db.sql);
-        writer = new EventWriter(statements, price);
+      const plan = plans[i]!;
+      if (plan.read) {
+        try {
+          const outcome = recordFile(db, writer, jobs[i]!.file, plan, await reads.result(i), log);
+          if (outcome.bytes > 0) report.filesRead++;
+          report.bytes += outcome.bytes;
+          report.invalidLines += outcome.invalidLines;
+        } catch (error) {
+          // The file's savepoint was rolled back; start the writer afresh (its memory may hold rolled-back rows).
+          log.error(`failed to ingest ${jobs[i]!.file.path}: ${(error as Error).message}; it will be retried next time`);
+          addCounts(report, writer.counts);
+          statements.free();
+          statements = new Statements(db.sql);
+          writer = new EventWriter(statements, price);
+        }
       }
       options.onProgress?.({ filesDone: i + 1, filesTotal: jobs.length, bytes: report.bytes });
       if (performance.now() - lastYield > 50) {
@@ -92,9 +101,52 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
     addCounts(report, writer.counts);
     statements.free();
     db.run('COMMIT');
+    await reads.close();
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+/** Below this many bytes to read, parsing stays on the main thread (no thread start-up cost). */
+const THREADED_READ_BYTES = 32 * 1024 * 1024;
+const READ_AHEAD_FILES = 6;
+
+/**
+ * Parses the files to read, in order: on worker threads, a few files ahead of the writer,
+ * when there is much to read; else on this thread when asked.
+ */
+class ReadAhead {
+  private readonly pool: ParsePool | undefined;
+  private readonly inFlight = new Map<number, Promise<ParseResult>>();
+  private next = 0;
+
+  constructor(private readonly plans: FilePlan[], workers: number | undefined, threadedFromBytes: number) {
+    const bytes = plans.reduce((n, p) => n + (p.read ? p.bytes : 0), 0);
+    this.pool = workers !== 0 && bytes >= threadedFromBytes ? new ParsePool(workers) : undefined;
+  }
+
+  result(index: number): Promise<ParseResult> {
+    const plan = this.plans[index]!;
+    if (!plan.read) throw new Error('nothing to read');
+    if (!this.pool) return Promise.resolve(parseFile(plan.request));
+    this.fill(index);
+    const result = this.inFlight.get(index)!;
+    this.inFlight.delete(index);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  private fill(index: number): void {
+    this.next = Math.max(this.next, index);
+    while (this.next < this.plans.length && this.inFlight.size < READ_AHEAD_FILES) {
+      const plan = this.plans[this.next]!;
+      if (plan.read) this.inFlight.set(this.next, this.pool!.parse(plan.request));
+      this.next++;
+    }
+  }
 }
 
 function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: TranscriptRoot[]; rootsFound: number } {
@@ -103,13 +155,12 @@ function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: Tr
   let rootsFound = 0;
   for (const normalizer of NORMALIZERS) {
     if (options.agents && !options.agents.includes(normalizer.agent)) continue;
-    const markers = normalizer.markers.map((m) => Buffer.from(m));
     for (const root of resolveRoots(normalizer.agent, normalizer.layout, options.roots?.[normalizer.agent], options.env)) {
       roots.push(root);
       if (!rootExists(root, normalizer)) continue;
       rootsFound++;
       const files = options.onlyPaths ? filesUnder(root, normalizer, options.onlyPaths) : listTranscripts(root, normalizer, log);
-      for (const file of files) jobs.push({ normalizer, markers, file });
+      for (const file of files) jobs.push({ normalizer, file });
     }
   }
   return { jobs, roots, rootsFound };

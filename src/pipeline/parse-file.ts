@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import { billableTotal, type AgentId, type UsageRecord } from '../core/usage';
+import { normalizerFor } from '../normalizers/registry';
+import { headHash, identityOf } from '../sources/file-fingerprint';
+import { scanLines } from '../sources/line-scanner';
+
+/** What to read: plain data, so that it can be handed to a worker thread. */
+export interface ParseRequest {
+  path: string;
+  agent: AgentId;
+  from: number;
+  /** The normalizer's saved per-file state; undefined starts afresh. */
+  state: unknown;
+}
+
+export interface InvalidLine {
+  offset: number;
+  message: string;
+}
+
+export interface ParsedFile {
+  records: UsageRecord[];
+  endOffset: number;
+  bytesRead: number;
+  invalid: InvalidLine[];
+  invalidCount: number;
+  state: unknown;
+  headHash: string;
+  size: number;
+  mtimeMs: number;
+  identity: string;
+}
+
+export type ParseResult = { ok: true; file: ParsedFile } | { ok: false; message: string; code?: string };
+
+const MAX_INVALID_KEPT = 3;
+const markerCache = new Map<AgentId, Buffer[]>();
+
+function markersOf(agent: AgentId): Buffer[] {
+  let markers = markerCache.get(agent);
+  if (!markers) markerCache.set(agent, (markers = normalizerFor(agent).markers.map((m) => Buffer.from(m))));
+  return markers;
+}
+
+/**
+ * Reads a transcript from `from` to its last complete line and normalizes the lines that can
+ * carry usage. Consecutive lines of one streamed message are folded into one record (the
+ * largest snapshot, first line's attributes): the same sums as counting them one by one.
+ */
+export function parseFile(request: ParseRequest): ParseResult {
+  let fd: number;
+  try {
+    fd = fs.openSync(request.path, 'r');
+  } catch (error) {
+    return { ok: false, message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
+  }
+  try {
+    const normalizer = normalizerFor(request.agent);
+    const stat = fs.fstatSync(fd);
+    const state = request.state ?? normalizer.initialState(request.path);
+    const records: UsageRecord[] = [];
+    const invalid: InvalidLine[] = [];
+    let invalidCount = 0;
+    const scan = scanLines(fd, request.from, markersOf(request.agent), (text, offset) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, message: (error as Error).message });
+        return;
+      }
+      const record = normalizer.normalize(parsed, offset, state, request.path);
+      if (record) fold(records, record);
+    });
+    return {
+      ok: true,
+      file: {
+        records, endOffset: scan.endOffset, bytesRead: scan.bytesRead, invalid, invalidCount, state,
+        headHash: headHash(fd, scan.endOffset), size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat),
+      },
+    };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function fold(records: UsageRecord[], next: UsageRecord): void {
+  const last = records[records.length - 1];
+  if (last && last.key === next.key && last.sidechain === next.sidechain) {
+    if (billableTotal(next.tokens) > billableTotal(last.tokens)) last.tokens = next.tokens;
+    return;
+  }
+  records.push(next);
+}
