@@ -20,7 +20,11 @@ export async function runCli(options: CliOptions, log: Logger): Promise<string> 
   }
   try {
     const output = await dispatch(engine, options);
-    engine.save();
+    try {
+      engine.save();
+    } catch (error) {
+      throw new UsageError(`cannot save database ${options.db}: ${(error as Error).message}`);
+    }
     return output;
   } finally {
     engine.close();

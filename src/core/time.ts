@@ -54,8 +54,11 @@ export class DayClock {
   }
 }
 
+/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
 export function isIsoDay(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
 }
 
 /** Adds whole days to a 'YYYY-MM-DD' day. */

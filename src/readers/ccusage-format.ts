@@ -18,6 +18,8 @@ export interface CcusageTotals {
   cacheReadTokens: number;
   totalTokens: number;
   totalCost: number;
+  /** Present, as in ccusage, only when some model in the report has no price. */
+  unpricedModels?: string[];
 }
 
 export type CcusagePeriodRow<K extends string> = Record<K, string> &
@@ -79,5 +81,7 @@ export function toCcusageReport<K extends 'date' | 'month'>(
       const modelBreakdowns = [...breakdowns.values()].sort((a, b) => b.cost - a.cost || (a.modelName < b.modelName ? -1 : 1));
       return { [periodKey]: period, ...sum, modelsUsed: modelBreakdowns.map((b) => b.modelName), modelBreakdowns } as CcusagePeriodRow<K>;
     });
+  const unpriced = [...new Set(rows.filter((r) => !isPriced(r.model)).map((r) => r.model))].sort();
+  if (unpriced.length > 0) totals.unpricedModels = unpriced;
   return { rows: out, totals };
 }

@@ -134,6 +134,7 @@ function readExisting(
   verify: (bytes: Uint8Array) => void,
 ): { bytes: Uint8Array | undefined; movedAside: string | undefined } {
   if (file === null || !fs.existsSync(file)) return { bytes: undefined, movedAside: undefined };
+  if (!fs.statSync(file).isFile()) throw new Error(`${file} is not a file`);
   try {
     const bytes = fs.readFileSync(file);
     if (bytes.length === 0) throw new Error('file is empty');
