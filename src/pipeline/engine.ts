@@ -29,6 +29,8 @@ export interface RebuildReport extends MartRefresh {
 export class LedgerEngine {
   private clock: DayClock;
   private currentReaders: Readers;
+  /** Whether anything changed since opening or the last save (so read-only runs need not save). */
+  private dirty = false;
 
   private constructor(
     readonly db: LedgerDb,
@@ -58,12 +60,15 @@ export class LedgerEngine {
   /** Reads new transcript lines into usage_events, then refreshes the marts. */
   async ingest(options: IngestOptions = {}): Promise<IngestReport & { marts: MartRefresh }> {
     const report = await ingest(this.db, costNanos, this.log, options);
+    if (report.filesRead > 0) this.dirty = true;
     const marts = this.refreshMarts();
     return { ...report, marts };
   }
 
   refreshMarts(): MartRefresh {
-    return refreshMarts(this.db, this.clock);
+    const result = refreshMarts(this.db, this.clock);
+    if (result.refreshed.length > 0) this.dirty = true;
+    return result;
   }
 
   /** Re-prices every event with the current price table and derives every mart again. */
@@ -71,6 +76,7 @@ export class LedgerEngine {
     const started = performance.now();
     const repricedEvents = repriceEvents(this.db, costNanos, priceTableVersion);
     const result = rebuildMarts(this.db, this.clock);
+    this.dirty = true;
     return { ...result, repricedEvents, seconds: (performance.now() - started) / 1000 };
   }
 
@@ -81,8 +87,12 @@ export class LedgerEngine {
     this.currentReaders = new Readers(this.db, this.clock);
   }
 
+  /** Saves the database file if anything changed; returns the bytes written (0 when nothing was). */
   save(): number {
-    return this.db.save();
+    if (!this.dirty) return 0;
+    const bytes = this.db.save();
+    this.dirty = false;
+    return bytes;
   }
 
   close(): void {
@@ -93,6 +103,7 @@ export class LedgerEngine {
     const stored = pricedWithVersion(this.db);
     if (stored === priceTableVersion) return;
     const hasEvents = this.db.scalar('SELECT 1 FROM usage_events LIMIT 1') !== undefined;
+    this.dirty = true;
     if (!hasEvents) {
       recordPriceVersion(this.db, priceTableVersion);
       return;

@@ -67,7 +67,7 @@ export function extensionSuite(): void {
       const expected = expectedFixtureCost();
       assert.equal(data.headline.todayUsd.toFixed(6), (expected.todayUsd + 15).toFixed(6));
       assert.deepEqual(data.projects.map((p) => p.project).sort(), [...expected.projects].sort());
-      assert.ok(data.models.some((m) => m.model === 'claude-sonnet-4-5-20250929'));
+      assert.ok(data.models.some((m) => m.model === 'claude-sonnet-4-5-20250929'), 'the models table lists Sonnet 4.5');
     });
 
     test('Refresh Now and Show Log run without error', async () => {

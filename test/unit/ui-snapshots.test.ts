@@ -66,8 +66,8 @@ describe('status bar and panel data', () => {
   test('the tooltip escapes names from transcripts', () => {
     assert.equal(escapeMarkdown('[x](command:evil)'), '\\[x\\]\\(command:evil\\)');
     const md = tooltipMarkdown({ ...statusSnapshot(engine.readers, [], NOW), byModelToday: [{ model: '[x](command:evil)', usd: 1 }] }, 20, new Date(NOW));
-    assert.ok(md.includes('\\[x\\]\\(command:evil\\)'));
-    assert.ok(md.includes('Daily budget: $20.00'));
+    assert.ok(md.includes('\\[x\\]\\(command:evil\\)'), 'the model name is escaped');
+    assert.ok(md.includes('Daily budget: $20.00'), 'the budget line is shown');
   });
 
   test('range presets resolve to inclusive days', () => {
