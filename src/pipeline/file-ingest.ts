@@ -24,15 +24,26 @@ export type FilePlan =
   | { read: false; outcome: FileOutcome }
   | { read: true; request: ParseRequest; stored: StoredFile | undefined; kind: 'append' | 'restart'; bytes: number };
 
+export type StoredFiles = Map<string, StoredFile>;
+
+/** What we remember of every file, in one query (planning then needs no query per file). */
+export function loadStoredFiles(db: LedgerDb): StoredFiles {
+  const rows = db.all<{
+    id: number; path: string; size: number; mtime_ms: number; identity: string; head_hash: string; read_offset: number; parser_state: string | null;
+  }>('SELECT id, path, size, mtime_ms, identity, head_hash, read_offset, parser_state FROM source_files');
+  return new Map(rows.map((r) => [r.path, {
+    id: r.id, size: r.size, mtimeMs: r.mtime_ms, identity: r.identity, headHash: r.head_hash, readOffset: r.read_offset, parserState: r.parser_state,
+  }]));
+}
+
 /** Decides whether and from where to read a file: stat only, unless it changed. */
-export function planFile(db: LedgerDb, normalizer: AnyNormalizer, file: TranscriptFile, log: Logger): FilePlan {
+export function planFile(stored: StoredFile | undefined, normalizer: AnyNormalizer, file: TranscriptFile, log: Logger): FilePlan {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file.path);
   } catch (error) {
     return { read: false, outcome: missingOrUnreadable(file, error, log) };
   }
-  const stored = loadStoredFile(db, file.path);
   const now = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) };
   const plan = planRead(stored, now, () => headHashNow(file.path, headHashLength(stored!.headHash)));
   if (plan.kind === 'unchanged') return { read: false, outcome: { plan: 'unchanged', bytes: 0, invalidLines: 0 } };
@@ -110,7 +121,8 @@ function missingOrUnreadable(file: TranscriptFile, error: unknown, log: Logger):
   return { plan: 'unreadable', bytes: 0, invalidLines: 0 };
 }
 
-function loadStoredFile(db: LedgerDb, path: string): StoredFile | undefined {
+/** One file's memory (for a handful of files named by the watcher). */
+export function loadStoredFile(db: LedgerDb, path: string): StoredFile | undefined {
   const row = db.get<{
     id: number; size: number; mtime_ms: number; identity: string; head_hash: string; read_offset: number; parser_state: string | null;
   }>('SELECT id, size, mtime_ms, identity, head_hash, read_offset, parser_state FROM source_files WHERE path = ?', [path]);

@@ -8,7 +8,7 @@ import { resolveRoots, type TranscriptRoot } from '../sources/roots';
 import { EventWriter, type PriceRequest, type WriteCounts } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
 import { Statements } from '../store/statement-cache';
-import { planFile, recordFile, type FilePlan } from './file-ingest';
+import { loadStoredFile, loadStoredFiles, planFile, recordFile, type FilePlan } from './file-ingest';
 import { parseFile, type ParseResult } from './parse-file';
 import { ParsePool } from './parse-pool';
 
@@ -63,7 +63,8 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
     roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0,
     requests: 0, grown: 0, duplicates: 0, sidechainReplays: 0, retracted: 0,
   };
-  const plans = jobs.map((job) => planFile(db, job.normalizer, job.file, log));
+  const stored = options.onlyPaths ? undefined : loadStoredFiles(db);
+  const plans = jobs.map((job) => planFile(stored ? stored.get(job.file.path) : loadStoredFile(db, job.file.path), job.normalizer, job.file, log));
   const reads = new ReadAhead(plans, options.workers, options.threadedFromBytes ?? THREADED_READ_BYTES);
   let statements = new Statements(db.sql);
   let writer = new EventWriter(statements, price);

@@ -16,17 +16,15 @@ export interface TranscriptFile {
  * A missing folder is normal (agent not used yet); an unreadable one is logged and skipped.
  */
 export function listTranscripts(root: TranscriptRoot, normalizer: AnyNormalizer, log: Logger): TranscriptFile[] {
-  const files: TranscriptFile[] = [];
+  const ranked: { file: TranscriptFile; rank: number }[] = [];
   for (const sub of normalizer.layout.transcriptDirs) {
-    walk(path.join(root.dir, sub), log, (file) =>
-      files.push({ root, path: file, relative: path.relative(root.dir, file) }),
-    );
+    walk(path.join(root.dir, sub), log, (file) => {
+      const relative = file.slice(root.dir.length + 1);
+      ranked.push({ file: { root, path: file, relative }, rank: normalizer.fileRank(relative) });
+    });
   }
-  return files.sort(
-    (a, b) =>
-      normalizer.fileRank(a.relative) - normalizer.fileRank(b.relative) ||
-      (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0),
-  );
+  ranked.sort((a, b) => a.rank - b.rank || (a.file.relative < b.file.relative ? -1 : a.file.relative > b.file.relative ? 1 : 0));
+  return ranked.map((r) => r.file);
 }
 
 function walk(dir: string, log: Logger, visit: (file: string) => void): void {

@@ -39,6 +39,8 @@ export class LedgerDb {
     // journal need not touch (in-memory) files on every commit.
     sql.run('PRAGMA journal_mode = MEMORY');
     sql.run('PRAGMA synchronous = OFF');
+    // A page cache that holds a whole ingest run, so pages are not spilled mid-transaction.
+    sql.run('PRAGMA cache_size = -262144');
     migrate(sql, readMigrations(options.migrationsDir ?? defaultMigrationsDir()), options.log);
     return new LedgerDb(sql, options.file, movedAside);
   }
