@@ -141,6 +141,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
       if (!this.engineValue) return;
       this.engineValue.setTimeZone(zone);
       this.engineValue.refreshMarts();
+      if (this.roleValue === 'writer') this.scheduleSave();
       this.emit('changed');
     });
   }
