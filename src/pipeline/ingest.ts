@@ -65,7 +65,7 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
   };
   const stored = options.onlyPaths ? undefined : loadStoredFiles(db);
   const plans = jobs.map((job) => planFile(stored ? stored.get(job.file.path) : loadStoredFile(db, job.file.path), job.normalizer, job.file, log));
-  const reads = new ReadAhead(plans, options.workers, options.threadedFromBytes ?? THREADED_READ_BYTES);
+  const reads = new ReadAhead(plans, options.workers, options.threadedFromBytes ?? THREADED_READ_BYTES, log);
   let statements = new Statements(db.sql);
   let writer = new EventWriter(statements, price);
   let lastYield = performance.now();
@@ -121,9 +121,9 @@ class ReadAhead {
   private readonly inFlight = new Map<number, Promise<ParseResult>>();
   private next = 0;
 
-  constructor(private readonly plans: FilePlan[], workers: number | undefined, threadedFromBytes: number) {
+  constructor(private readonly plans: FilePlan[], workers: number | undefined, threadedFromBytes: number, log: Logger) {
     const bytes = plans.reduce((n, p) => n + (p.read ? p.bytes : 0), 0);
-    this.pool = workers !== 0 && bytes >= threadedFromBytes ? new ParsePool(workers) : undefined;
+    this.pool = workers !== 0 && bytes >= threadedFromBytes ? new ParsePool(workers, (m) => log.warn(m)) : undefined;
   }
 
   result(index: number): Promise<ParseResult> {
