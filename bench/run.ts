@@ -32,6 +32,7 @@ import { registerDayFunction } from '../src/marts/refresh';
 import { MARTS } from '../src/marts/registry';
 import { dropBatch, stageBatch } from '../src/marts/staging';
 import { LedgerEngine } from '../src/pipeline/engine';
+import { requireCcusage } from '../test/parity/parity-lib';
 
 const REPO = path.resolve(__dirname, '..');
 const CORPUS_DIR = path.join(REPO, 'bench', '.corpus');
@@ -133,10 +134,6 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
   return { seconds, peakRssMb: rss, stdout: result.stdout, stderr: result.stderr };
 }
 
-function ccusageBinary(): string {
-  const native = path.join(REPO, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
-  return fs.existsSync(native) ? native : path.join(REPO, 'node_modules', '.bin', 'ccusage');
-}
 
 /**
  * An esbuild bundle of src/cli.ts made here (not minified: readable profiles), laid out as
@@ -185,7 +182,7 @@ let cliCache: ReturnType<typeof ourCli> | undefined;
 const cli = () => (cliCache ??= ourCli());
 
 function ccusageFull(claudeRoots: string[], codexHome: string): { seconds: number; peakRssMb: number | undefined; claude: Timed; codex: Timed } {
-  const bin = ccusageBinary();
+  const bin = requireCcusage();
   const claude = timed(bin, ['claude', 'daily', '--offline', '--json', '-z', 'UTC', '--mode', 'calculate'], { ...process.env, CLAUDE_CONFIG_DIR: claudeRoots.join(',') });
   const codex = timed(bin, ['codex', 'daily', '--offline', '--json', '-z', 'UTC'], { ...process.env, CODEX_HOME: codexHome });
   const rss = claude.peakRssMb === undefined || codex.peakRssMb === undefined ? undefined : Math.max(claude.peakRssMb, codex.peakRssMb);
@@ -249,7 +246,11 @@ const report: string[] = [];
 /** Results per corpus (`corpora["256m-s1"]`) and per event target (`events["1000000-s1"]`), so runs at other sizes add up. */
 function section(kind: 'corpora' | 'events', key: string): Record<string, unknown> {
   const all = ((results[kind] as Record<string, Record<string, unknown>> | undefined) ??= {});
-  return (all[key] ??= {});
+  const entry = (all[key] ??= {});
+  // The engine changes between runs: each section records the code it measured.
+  entry.commit = (results.machine as { commit: string }).commit;
+  entry.measuredAt = new Date().toISOString();
+  return entry;
 }
 const corpusResults = () => section('corpora', corpusKey());
 const eventResults = () => section('events', `${targetEvents}-s${seed}`);

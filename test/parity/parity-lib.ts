@@ -10,10 +10,20 @@ import { Rng, type CorpusManifest, type SpecialRequest, type TruthCell } from '.
 
 export const REPO = path.resolve(__dirname, '..', '..');
 
-/** The native ccusage binary (skipping the npm wrapper's extra process), else the wrapper. */
-export function ccusageBinary(): string {
+/**
+ * The native ccusage 20.0.24 binary. It is an optional dependency (the package that wraps it
+ * lists platform binaries that were never published, so it cannot be locked): absent on
+ * platforms other than linux-x64, where the comparisons are skipped.
+ */
+export function ccusageBinary(): string | undefined {
   const native = path.join(REPO, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
-  return fs.existsSync(native) ? native : path.join(REPO, 'node_modules', '.bin', 'ccusage');
+  return fs.existsSync(native) ? native : undefined;
+}
+
+export function requireCcusage(): string {
+  const bin = ccusageBinary();
+  if (!bin) throw new Error(`ccusage 20.0.24 has no binary for ${process.platform}-${process.arch} here`);
+  return bin;
 }
 
 /** How to start our CLI: the built bundle when asked and present, else the TypeScript source via tsx. */
@@ -81,7 +91,7 @@ function fromClaudeShape(json: { daily: ClaudeShapeRow[] }, seconds: number): Da
 }
 
 export function ccusageClaude(claudeRoot: string, zone = 'UTC'): DailySide {
-  const { stdout, seconds } = run(ccusageBinary(), ['claude', 'daily', '--offline', '--json', '-z', zone, '--mode', 'calculate'], {
+  const { stdout, seconds } = run(requireCcusage(), ['claude', 'daily', '--offline', '--json', '-z', zone, '--mode', 'calculate'], {
     ...process.env, CLAUDE_CONFIG_DIR: claudeRoot,
   });
   return fromClaudeShape(JSON.parse(stdout), seconds);
@@ -94,7 +104,7 @@ interface CodexShapeRow {
 }
 
 export function ccusageCodex(codexHome: string, zone = 'UTC'): DailySide {
-  const { stdout, seconds } = run(ccusageBinary(), ['codex', 'daily', '--offline', '--json', '-z', zone], { ...process.env, CODEX_HOME: codexHome });
+  const { stdout, seconds } = run(requireCcusage(), ['codex', 'daily', '--offline', '--json', '-z', zone], { ...process.env, CODEX_HOME: codexHome });
   const json = JSON.parse(stdout) as { daily: CodexShapeRow[] };
   const side = emptySide(seconds);
   for (const row of json.daily) {
