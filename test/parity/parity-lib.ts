@@ -17,7 +17,10 @@ export const REPO = path.resolve(__dirname, '..', '..');
  */
 export function ccusageBinary(): string | undefined {
   const native = path.join(REPO, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
-  return fs.existsSync(native) ? native : undefined;
+  if (!fs.existsSync(native)) return undefined;
+  // The package ships the binary without the execute bit (ccusage's wrapper sets it when it runs).
+  if ((fs.statSync(native).mode & 0o111) === 0) fs.chmodSync(native, 0o755);
+  return native;
 }
 
 export function requireCcusage(): string {
