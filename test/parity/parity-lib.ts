@@ -191,12 +191,7 @@ export function fromDailyRows(rows: readonly { day: string; model: string; speed
   const side = emptySide(0);
   for (const r of rows) {
     const key = `${r.day}|${r.speed === 'fast' ? `${r.model}-fast` : r.model}`;
-    const cell = side.cells.get(key) ?? { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 };
-    cell.input += r.inputTokens;
-    cell.output += r.outputTokens;
-    cell.cacheCreation += r.cacheWrite5mTokens + r.cacheWrite1hTokens;
-    cell.cacheRead += r.cacheReadTokens;
-    side.cells.set(key, cell);
+    addToCell(side.cells, key, r.inputTokens, r.outputTokens, r.cacheWrite5mTokens + r.cacheWrite1hTokens, r.cacheReadTokens);
     side.cellCost.set(key, (side.cellCost.get(key) ?? 0) + r.costUsd);
     side.dayCost.set(r.day, (side.dayCost.get(r.day) ?? 0) + r.costUsd);
     side.totalCost += r.costUsd;
@@ -273,12 +268,7 @@ export function adjustCcusageClaude(side: DailySide, manifest: CorpusManifest, z
   for (const request of manifest.deliberate.nullInToolInput) {
     const r = local(request);
     const key = `${r.day}|${r.model}`;
-    const cell = out.cells.get(key) ?? { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 };
-    cell.input += r.input;
-    cell.output += r.output;
-    cell.cacheCreation += r.cacheWrite5m + r.cacheWrite1h;
-    cell.cacheRead += r.cacheRead;
-    out.cells.set(key, cell);
+    addToCell(out.cells, key, r.input, r.output, r.cacheWrite5m + r.cacheWrite1h, r.cacheRead);
     const usd = providerCost(r);
     nullQuirkUsd += usd;
     addCost(r, usd);
@@ -324,6 +314,16 @@ export function worstRelative(a: Map<string, number>, b: Map<string, number>): {
     if (Math.abs(x - y) > 1e-9 && relative > worst.relative) worst = { key, relative };
   }
   return worst;
+}
+
+/** Adds tokens to one (day, model) cell, creating it when absent. */
+function addToCell(cells: Map<string, Tokens>, key: string, input: number, output: number, cacheCreation: number, cacheRead: number): void {
+  const cell = cells.get(key) ?? { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 };
+  cell.input += input;
+  cell.output += output;
+  cell.cacheCreation += cacheCreation;
+  cell.cacheRead += cacheRead;
+  cells.set(key, cell);
 }
 
 export function sumTokens(side: DailySide): Tokens & { total: number } {
