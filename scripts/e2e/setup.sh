@@ -93,8 +93,10 @@ else
   log "installing code-server@$CODE_SERVER_VERSION into $CS_PREFIX (takes ~2 min)"
   rm -rf "$CS_PREFIX"; mkdir -p "$CS_PREFIX"
   # Built and post-installed with Node 24 (its postinstall rejects other majors); --nodedir keeps
-  # node-gyp from downloading headers.
-  PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+  # node-gyp from downloading headers. Under `npm test` the outer npm's lifecycle variables
+  # would leak in: its user agent (which the postinstall reads the Node version from) above all.
+  env -u npm_config_user_agent -u npm_execpath -u npm_node_execpath -u NODE \
+    PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
     npm install -g --prefix "$CS_PREFIX" --nodedir="$NODE_DIR" --loglevel=error \
       "code-server@$CODE_SERVER_VERSION" >&2 </dev/null
   [ "$(cs_version)" = "$CODE_SERVER_VERSION" ] || { log "code-server install incomplete"; exit 1; }
