@@ -1,14 +1,11 @@
 import type { Logger } from '../core/log';
 import { LedgerEngine } from '../pipeline/engine';
 import type { IngestReport } from '../pipeline/ingest';
-import { costOf, listPrices } from '../pricing/cost';
+import { isPriced, listPrices } from '../pricing/cost';
 import { displayModel, toCcusageReport } from '../readers/ccusage-format';
 import type { ReportFilter } from '../readers/types';
 import { formatInt, formatUsd, renderTable } from './text-table';
 import { UsageError, type CliOptions } from './options';
-
-const isPriced = (model: string) =>
-  costOf({ input: 1, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, model, 'standard').priced;
 
 /** Runs one CLI command against the engine and returns what to print on stdout. */
 export async function runCli(options: CliOptions, log: Logger): Promise<string> {

@@ -26,14 +26,19 @@ export type FilePlan =
 
 export type StoredFiles = Map<string, StoredFile>;
 
+interface StoredFileRow {
+  id: number; path: string; size: number; mtime_ms: number; identity: string; head_hash: string; read_offset: number; parser_state: string | null;
+}
+
+const SELECT_STORED_FILES = 'SELECT id, path, size, mtime_ms, identity, head_hash, read_offset, parser_state FROM source_files';
+
+function storedFile(r: StoredFileRow): StoredFile {
+  return { id: r.id, size: r.size, mtimeMs: r.mtime_ms, identity: r.identity, headHash: r.head_hash, readOffset: r.read_offset, parserState: r.parser_state };
+}
+
 /** What we remember of every file, in one query (planning then needs no query per file). */
 export function loadStoredFiles(db: LedgerDb): StoredFiles {
-  const rows = db.all<{
-    id: number; path: string; size: number; mtime_ms: number; identity: string; head_hash: string; read_offset: number; parser_state: string | null;
-  }>('SELECT id, path, size, mtime_ms, identity, head_hash, read_offset, parser_state FROM source_files');
-  return new Map(rows.map((r) => [r.path, {
-    id: r.id, size: r.size, mtimeMs: r.mtime_ms, identity: r.identity, headHash: r.head_hash, readOffset: r.read_offset, parserState: r.parser_state,
-  }]));
+  return new Map(db.all<StoredFileRow>(SELECT_STORED_FILES).map((r) => [r.path, storedFile(r)]));
 }
 
 /** Decides whether and from where to read a file: stat only, unless it changed. */
@@ -123,12 +128,8 @@ function missingOrUnreadable(file: TranscriptFile, error: unknown, log: Logger):
 
 /** One file's memory (for a handful of files named by the watcher). */
 export function loadStoredFile(db: LedgerDb, path: string): StoredFile | undefined {
-  const row = db.get<{
-    id: number; size: number; mtime_ms: number; identity: string; head_hash: string; read_offset: number; parser_state: string | null;
-  }>('SELECT id, size, mtime_ms, identity, head_hash, read_offset, parser_state FROM source_files WHERE path = ?', [path]);
-  return row
-    ? { id: row.id, size: row.size, mtimeMs: row.mtime_ms, identity: row.identity, headHash: row.head_hash, readOffset: row.read_offset, parserState: row.parser_state }
-    : undefined;
+  const row = db.get<StoredFileRow>(`${SELECT_STORED_FILES} WHERE path = ?`, [path]);
+  return row ? storedFile(row) : undefined;
 }
 
 function insertFile(db: LedgerDb, path: string, agent: string): number {

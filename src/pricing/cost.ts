@@ -39,6 +39,12 @@ export function costOf(usage: TokenUsage, modelName: string, speed: Speed): Cost
   return { usd: (perMillion / 1_000_000) * multiplier, priced: true };
 }
 
+/** Whether the price table knows a model (an unknown one costs $0 and is flagged). */
+export function isPriced(modelName: string): boolean {
+  const key = resolveModel(modelName);
+  return key !== undefined && prices.has(key);
+}
+
 /** Every price-table row with defaults filled, in table order, for the CLI `prices` command. */
 export function listPrices(): PriceRow[] {
   const aliasesOf = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import { addDays, DayClock, monthStart, weekStart } from '../core/time';
 import type { AgentId, Speed } from '../core/usage';
-import { costOf } from '../pricing/cost';
+import { costOf, isPriced } from '../pricing/cost';
 import { nanosToUsd } from '../pricing/nanos';
 import type { LedgerDb } from '../store/ledger-db';
 import { canFilter, whereOf, type FilterColumns } from './filters';
@@ -161,7 +161,7 @@ export class Readers {
   models(filter: ReportFilter = {}): ModelRow[] {
     return this.groupByModel(filter).map((r) => ({
       ...r,
-      priced: costOf({ input: 1, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, r.model, r.speed).priced,
+      priced: isPriced(r.model),
       cacheSavingsUsd: cacheSavings(r.model, r.speed, r.cacheReadTokens),
     }));
   }
@@ -184,7 +184,7 @@ export class Readers {
   /** Models seen that the price table does not know: they cost $0 until priced. */
   unpricedModels(): UnpricedModel[] {
     return this.groupByModel({})
-      .filter((r) => !costOf({ input: 1, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, r.model, 'standard').priced)
+      .filter((r) => !isPriced(r.model))
       .map((r) => {
         const span = this.db.get<{ first: string; last: string }>(
           'SELECT MIN(day) AS first, MAX(day) AS last FROM model_day_mart WHERE model_id = (SELECT id FROM dim_model WHERE name = ?)',

@@ -1,5 +1,5 @@
 /** CSV and ccusage-style JSON of what the panel shows. No `vscode` import. */
-import { costOf } from '../pricing/cost';
+import { isPriced } from '../pricing/cost';
 import type { PanelData } from '../protocol/panel-protocol';
 import { displayModel, toCcusageReport } from '../readers/ccusage-format';
 
@@ -20,7 +20,6 @@ export function panelCsv(data: PanelData): string {
 }
 
 export function panelJson(data: PanelData): string {
-  const isPriced = (model: string) => costOf({ input: 1, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, model, 'standard').priced;
   const report = toCcusageReport(data.daily, 'date', isPriced);
   return `${JSON.stringify({ daily: report.rows, totals: report.totals }, null, 2)}\n`;
 }
