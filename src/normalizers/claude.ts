@@ -41,12 +41,13 @@ export const claudeNormalizer: AgentNormalizer<null> = {
     return {
       agent: 'claude',
       key: requestKey(messageId, requestId, entry, filePath, offset),
-      messageId,
-      sidechain: entry.isSidechain === true,
+      repeat: 'largest',
+      // A sub-agent (sidechain) line may replay a parent's message under a new request id.
+      alias: messageId ? { group: `c:${messageId}`, primary: entry.isSidechain !== true } : undefined,
       sessionId: asString(entry.sessionId) ?? path.basename(filePath, '.jsonl'),
       project: asString(entry.cwd) ?? projectSlug(filePath),
       model,
-      modelFallback: false,
+      flags: 0,
       speed: usage.speed === 'fast' ? 'fast' : 'standard',
       ts,
       tokens: claudeTokens(usage),

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Speed, UsageRecord } from '../core/usage';
+import { RecordFlag, type Speed, type UsageRecord } from '../core/usage';
 import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
 
 export const CODEX_FALLBACK_MODEL = 'gpt-5';
@@ -122,12 +122,11 @@ function tokenCountRecord(
   return {
     agent: 'codex',
     key: `x:${String(entry.timestamp)}:${resolvedModel}:${turn.input}:${turn.cached}:${turn.output}:${turn.reasoning}:${turn.total}`,
-    messageId: undefined,
-    sidechain: false,
+    repeat: 'once',
     sessionId: state.sessionId,
     project: state.cwd || 'unknown',
     model: resolvedModel,
-    modelFallback: model === undefined,
+    flags: model === undefined ? RecordFlag.ModelFallback : 0,
     speed: state.speed,
     ts,
     tokens: {

@@ -88,7 +88,7 @@ export function parseFile(request: ParseRequest): ParseResult {
 
 function fold(records: UsageRecord[], next: UsageRecord): void {
   const last = records[records.length - 1];
-  if (last && last.key === next.key && last.sidechain === next.sidechain) {
+  if (last && last.key === next.key && last.alias?.primary === next.alias?.primary && last.repeat === 'largest') {
     if (billableTotal(next.tokens) > billableTotal(last.tokens)) last.tokens = next.tokens;
     return;
   }

@@ -66,13 +66,13 @@ export class EventWriter {
   }
 
   private writeNew(record: UsageRecord, fileId: number): void {
-    if (record.messageId !== undefined) {
-      const siblings = this.ledger.keysOfMessage(record.messageId);
-      if (record.sidechain && siblings.length > 0) {
+    if (record.alias) {
+      const siblings = this.ledger.keysOfGroup(record.alias.group);
+      if (!record.alias.primary && siblings.length > 0) {
         this.writeSidechainCopy(record, siblings, fileId);
         return;
       }
-      if (!record.sidechain) this.retractSidechainCopies(siblings, record, fileId);
+      if (record.alias.primary) this.retractSidechainCopies(siblings, record, fileId);
     }
     const origin: Origin = {
       agent: record.agent,
@@ -82,11 +82,11 @@ export class EventWriter {
       model: record.model,
       speed: record.speed,
       ts: record.ts,
-      flags: record.modelFallback ? 1 : 0,
+      flags: record.flags,
     };
     const id = this.insertRow(origin, record.tokens, this.price(record.tokens, record.model, record.speed), 1, null, fileId, record.offset);
     this.origins.set(id, origin);
-    this.ledger.put(record.key, { originEventId: id, sidechain: record.sidechain, retracted: false, tokens: record.tokens }, record.messageId);
+    this.ledger.put(record.key, { originEventId: id, sidechain: isReplica(record), retracted: false, tokens: record.tokens }, record.alias?.group);
     this.counts.requests++;
   }
 
@@ -105,7 +105,7 @@ export class EventWriter {
 
   /** The same request again: it replaces what was counted only when its snapshot is larger. */
   private writeRepeat(record: UsageRecord, entry: LedgerEntry, fileId: number): void {
-    if (record.sidechain && !entry.sidechain) {
+    if (isReplica(record) && !entry.sidechain) {
       this.counts.sidechainReplays++;
       return;
     }
@@ -116,7 +116,7 @@ export class EventWriter {
     const origin = this.origin(entry.originEventId);
     const cost = this.price(record.tokens, origin.model, origin.speed) - this.price(entry.tokens, origin.model, origin.speed);
     this.insertRow(origin, difference(record.tokens, entry.tokens), cost, 0, entry.originEventId, fileId, record.offset);
-    this.ledger.put(record.key, { ...entry, tokens: record.tokens }, record.messageId);
+    this.ledger.put(record.key, { ...entry, tokens: record.tokens }, record.alias?.group);
     this.counts.grown++;
   }
 
@@ -128,7 +128,7 @@ export class EventWriter {
       const origin = this.origin(copy.originEventId);
       const cost = -this.price(copy.tokens, origin.model, origin.speed);
       this.insertRow(origin, negate(copy.tokens), cost, -1, copy.originEventId, fileId, record.offset);
-      this.ledger.put(key, { ...copy, retracted: true }, record.messageId);
+      this.ledger.put(key, { ...copy, retracted: true }, record.alias?.group);
       this.counts.retracted++;
     }
   }
@@ -185,4 +185,8 @@ function difference(a: TokenCounts, b: TokenCounts): TokenCounts {
 
 function negate(t: TokenCounts): TokenCounts {
   return difference({ input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 0 }, t);
+}
+
+function isReplica(record: UsageRecord): boolean {
+  return record.alias !== undefined && !record.alias.primary;
 }

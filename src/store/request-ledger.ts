@@ -71,11 +71,11 @@ export class RequestLedger {
     ]);
   }
 
-  /** Every request key of a Claude message (keys are `c:<message id>:<request id>`). */
-  keysOfMessage(messageId: string): string[] {
-    const keys = new Set(this.keysByMessage.get(messageId));
+  /** Every request key of an alias group (transitional: keys are `<group>:<rest>`). */
+  keysOfGroup(group: string): string[] {
+    const keys = new Set(this.keysByMessage.get(group));
     if (this.tableHadRows) {
-      for (const row of this.statements.rows(SELECT_MESSAGE_KEYS, [`c:${messageId}:`, `c:${messageId};`])) {
+      for (const row of this.statements.rows(SELECT_MESSAGE_KEYS, [`${group}:`, `${group};`])) {
         keys.add(String(row[0]));
       }
     }
