@@ -20,6 +20,7 @@ await Promise.all([
   esbuild.build({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }),
   esbuild.build({ ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' }),
   esbuild.build({ ...node, entryPoints: ['src/pipeline/parse-worker.ts'], outfile: 'dist/parse-worker.js' }),
+  esbuild.build({ ...node, entryPoints: ['src/pipeline/engine-worker.ts'], outfile: 'dist/engine-worker.js' }),
   esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
   production ? undefined : esbuild.build({ ...node, entryPoints: ['test/suite/index.ts'], outfile: 'dist/test/suite/index.js' }),
 ]);

@@ -1,4 +1,5 @@
--- Marts: rollups derived from usage_events, each refreshed from its own watermark.
+-- Marts: rollups derived from usage events. Every measure is additive (events are signed
+-- snapshots: +1 counted, −1 withdrawn), so folding batches one by one equals folding them at once.
 
 CREATE TABLE IF NOT EXISTS mart_watermark (
   mart          TEXT    PRIMARY KEY,
@@ -48,6 +49,13 @@ CREATE TABLE IF NOT EXISTS session_mart (
 );
 CREATE INDEX IF NOT EXISTS session_mart_by_last ON session_mart (last_ts);
 CREATE INDEX IF NOT EXISTS session_mart_by_project ON session_mart (project_id);
+
+-- Cost and tokens per session and model: picks each session's primary (costliest) model.
+CREATE TABLE IF NOT EXISTS session_model_mart (
+  session_id INTEGER NOT NULL, model_id INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL, tokens INTEGER NOT NULL,
+  PRIMARY KEY (session_id, model_id)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS project_mart (
   project_id INTEGER PRIMARY KEY,

@@ -1,5 +1,8 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LiveLedger } from './pipeline/live-ledger';
+import type { Logger } from './core/log';
+import { EngineClient } from './pipeline/engine-client';
+import type { EngineEvent } from './pipeline/engine-protocol';
 import type { PanelData } from './protocol/panel-protocol';
 import { CommandId, INDEXING_CONTEXT_KEY, PANEL_VIEW_TYPE } from './ui/command-ids';
 import { CostPanel, type PanelHost } from './ui/cost-panel';
@@ -7,110 +10,151 @@ import { exportView } from './ui/export-view';
 import { createLogChannel } from './ui/log-channel';
 import { ingestOptionsOf, readSettings, SECTION, type Settings } from './ui/settings';
 import { SpendStatusBar } from './ui/status-bar';
-import { statusSnapshot } from './ui/status-snapshot';
 
-let running: LiveLedger | undefined;
-
-/** Wiring only: registrations are cheap; the database opens after activation returns. */
 /** What activate() returns: a small API for integration tests and other extensions. */
 export interface AgentLedgerApi {
-  live(): LiveLedger;
+  engine(): EngineClient;
   statusBarText(): string;
   panelData(): PanelData | undefined;
+  /** Resolves when the engine thread has opened the ledger (and, as the writer, read everything once). */
+  ready(): Promise<void>;
 }
 
+let running: EngineClient | undefined;
+
+/** Wiring only: the ledger lives on the engine thread, which opens it after activation returns. */
 export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   const { channel, logger } = createLogChannel();
   let settings: Settings = readSettings(logger);
   const statusBar = new SpendStatusBar();
-  const live = new LiveLedger({
-    storageDir: context.globalStorageUri.fsPath,
+  const engine = new EngineClient({
+    ledgerDir: path.join(context.globalStorageUri.fsPath, 'ledger'),
     timeZone: settings.timeZone,
-    log: logger,
-    ingestOptions: () => ingestOptionsOf(settings),
+    ingest: ingestOptionsOf(settings),
   });
-  running = live;
-  let indexing: AbortController | undefined;
+  running = engine;
+  let isReady = false;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const render = () => {
-    const engine = live.engine;
-    if (!engine) return;
+  const render = async () => {
+    if (!isReady) return;
     try {
-      statusBar.showSpend(statusSnapshot(engine.readers, workspaceFolders()), settings.statusBarShows, settings.dailyBudget);
+      const snapshot = await engine.request('status', { workspaceFolders: workspaceFolders() });
+      if (snapshot) statusBar.showSpend(snapshot, settings.statusBarShows, settings.dailyBudget);
     } catch (error) {
       logger.error(`status bar update failed: ${(error as Error).message}`);
     }
     CostPanel.refreshOpen();
   };
 
+  engine.on('event', (event) => onEngineEvent(event, { logger, statusBar, render: () => void render(), markReady: () => ((isReady = true), markReady()) }));
+  engine.on('exit', (code) => {
+    if (code !== 0) statusBar.showError(`Agent Ledger's engine stopped (exit code ${code})`);
+  });
+
   const host: PanelHost = {
     extensionUri: context.extensionUri,
-    readers: () => live.engine?.readers,
-    refresh: async () => void (await live.refreshNow()),
+    panelData: (filter) => (isReady ? engine.request('panel', { filter }) : Promise.resolve(undefined)),
+    refresh: async () => void (await engine.request('refresh', {})),
     exportView,
     showLog: () => channel.show(),
     log: logger,
   };
 
-  live.on('changed', render);
-  live.on('progress', (p) => {
-    if (p && indexing) statusBar.showIndexing(p.filesTotal ? Math.floor((100 * p.filesDone) / p.filesTotal) : 0);
-  });
-
   context.subscriptions.push(
     channel,
     statusBar,
+    { dispose: () => void engine.dispose().catch(() => undefined) },
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, CostPanel.serializer(host)),
     vscode.commands.registerCommand(CommandId.OpenPanel, () => CostPanel.show(host)),
     vscode.commands.registerCommand(CommandId.ShowLog, () => channel.show()),
-    vscode.commands.registerCommand(CommandId.Refresh, () => live.refreshNow()),
-    vscode.commands.registerCommand(CommandId.CancelIndexing, () => indexing?.abort()),
+    vscode.commands.registerCommand(CommandId.Refresh, () => engine.request('refresh', {})),
+    vscode.commands.registerCommand(CommandId.CancelIndexing, () => engine.request('cancelIndexing', {})),
     vscode.commands.registerCommand(CommandId.ExportCsv, () => exportView('csv', CostPanel.currentData())),
     vscode.commands.registerCommand(CommandId.ExportJson, () => exportView('json', CostPanel.currentData())),
-    vscode.commands.registerCommand(CommandId.RebuildMarts, () => rebuildWithProgress(live, logger)),
+    vscode.commands.registerCommand(CommandId.RebuildMarts, () => rebuildWithProgress(engine, logger)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SECTION)) return;
       const previous = settings;
       settings = readSettings(logger);
-      if (settings.timeZone !== previous.timeZone) live.setTimeZone(settings.timeZone);
-      if (JSON.stringify([settings.enabled, settings.extraRoots]) !== JSON.stringify([previous.enabled, previous.extraRoots])) live.reconfigure();
-      render();
+      if (settings.timeZone !== previous.timeZone) void engine.request('setTimeZone', { zone: settings.timeZone });
+      if (JSON.stringify([settings.enabled, settings.extraRoots]) !== JSON.stringify([previous.enabled, previous.extraRoots])) {
+        void engine.request('reconfigure', { ingest: ingestOptionsOf(settings) });
+      }
+      void render();
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(render),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void render()),
   );
-
-  const startup = async () => {
-    indexing = new AbortController();
-    void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, true);
-    try {
-      await live.start(indexing.signal);
-      if (indexing.signal.aborted) logger.warn('first indexing cancelled; what was read is kept, the rest is read on the next refresh');
-      render();
-    } catch (error) {
-      logger.error(`Agent Ledger could not start: ${(error as Error).message}`);
-      statusBar.showError('Agent Ledger could not open its database');
-    } finally {
-      indexing = undefined;
-      void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, false);
-    }
-  };
-  setTimeout(() => void startup(), 0);
-  return { live: () => live, statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData() };
+  void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, true);
+  return { engine: () => engine, statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData(), ready: () => ready };
 }
 
-async function rebuildWithProgress(live: LiveLedger, logger: { info(m: string): void }): Promise<void> {
+interface EventSinks {
+  logger: Logger;
+  statusBar: SpendStatusBar;
+  render(): void;
+  markReady(): void;
+}
+
+function onEngineEvent(event: EngineEvent, sinks: EventSinks): void {
+  switch (event.type) {
+    case 'log':
+      sinks.logger[event.level](event.message);
+      break;
+    case 'ready':
+      void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, false);
+      sinks.markReady();
+      sinks.render();
+      break;
+    case 'changed':
+    case 'role':
+      sinks.render();
+      break;
+    case 'progress':
+      if (event.progress) {
+        const { filesDone, filesTotal } = event.progress;
+        sinks.statusBar.showIndexing(filesTotal ? Math.floor((100 * filesDone) / filesTotal) : 0);
+      }
+      break;
+    case 'rebuildProgress':
+      rebuildProgress?.(event);
+      break;
+    case 'fatal':
+      sinks.logger.error(`Agent Ledger could not start: ${event.message}`);
+      sinks.statusBar.showError('Agent Ledger could not open its ledger');
+      break;
+  }
+}
+
+let rebuildProgress: ((event: Extract<EngineEvent, { type: 'rebuildProgress' }>) => void) | undefined;
+
+async function rebuildWithProgress(engine: EngineClient, logger: Logger): Promise<void> {
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Agent Ledger: rebuilding marts…' },
-    async () => {
+    { location: vscode.ProgressLocation.Notification, title: 'Agent Ledger: rebuilding marts' },
+    async (progress) => {
       CostPanel.postBusy(true, 'Rebuilding marts…');
+      let reported = 0;
+      rebuildProgress = (e) => {
+        const overall = (e.stage === 'pricing' ? 0 : 50) + (50 * e.done) / Math.max(1, e.total);
+        progress.report({ message: e.stage === 'pricing' ? 're-pricing history' : 'deriving marts', increment: overall - reported });
+        reported = overall;
+      };
       try {
-        const report = await live.rebuildMarts();
-        if (report) {
-          logger.info(`rebuilt marts up to event ${report.watermark}; ${report.repricedEvents} events re-priced (${report.seconds.toFixed(2)} s)`);
-          void vscode.window.showInformationMessage(`Agent Ledger: marts rebuilt in ${report.seconds.toFixed(1)} s.`);
+        const outcome = await engine.request('rebuild', {});
+        if (!outcome.ok) {
+          void vscode.window.showWarningMessage(`Agent Ledger: ${outcome.reason}.`);
+          return;
         }
+        const { report } = outcome;
+        logger.info(`rebuilt marts up to event ${report.watermark}; ${report.repricedEvents} events re-priced (${report.seconds.toFixed(2)} s)`);
+        void vscode.window.showInformationMessage(`Agent Ledger: marts rebuilt and saved in ${report.seconds.toFixed(1)} s.`);
+      } catch (error) {
+        logger.error(`Rebuild Marts failed: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage('Agent Ledger: Rebuild Marts failed; see the log.');
       } finally {
+        rebuildProgress = undefined;
         CostPanel.postBusy(false);
       }
     },
@@ -119,6 +163,6 @@ async function rebuildWithProgress(live: LiveLedger, logger: { info(m: string): 
 
 /** Saves pending work and releases the writer lock so another window can take over at once. */
 export async function deactivate(): Promise<void> {
-  await running?.dispose();
+  await running?.dispose().catch(() => undefined);
   running = undefined;
 }

@@ -24,7 +24,7 @@ export interface CliOptions {
 /** A user-facing error: printed as one line, exit code 1. */
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: agent-ledger [--db FILE] <command> [options]
+export const USAGE = `Usage: agent-ledger [--db PATH] <command> [options]
 
 Commands:
   ingest          read new transcript lines into the database
@@ -34,7 +34,7 @@ Commands:
   prices          the price table in force and the unpriced models seen
 
 Options:
-  --db FILE          database file (default: ${defaultDbPath()})
+  --db PATH          ledger folder (default: ${defaultDbPath()}; a 0.1.0 ledger.sqlite beside it is upgraded)
   --claude-dir DIR   a Claude root holding projects/ (repeatable; replaces the defaults)
   --codex-dir DIR    a Codex home holding sessions/ (repeatable; replaces the defaults)
   --since DATE       first day, YYYY-MM-DD or YYYYMMDD      --until DATE  last day
@@ -53,7 +53,7 @@ export function defaultDbPath(env = process.env): string {
       : process.platform === 'darwin'
         ? path.join(home, 'Library', 'Application Support')
         : env.XDG_DATA_HOME ?? path.join(home, '.local', 'share');
-  return path.join(base, 'agent-ledger', 'ledger.sqlite');
+  return path.join(base, 'agent-ledger', 'ledger');
 }
 
 function day(value: string | undefined, flag: string): string | undefined {

@@ -1,5 +1,9 @@
+import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import { LedgerEngine } from '../pipeline/engine';
+import { claimLedgerFolder, LOCK_FILE, NotALedgerError, resolveLedgerLocation, type LedgerLocation } from '../store/ledger-layout';
+import { UnreadableLedgerError } from '../store/ledger-files';
+import { WriterLock } from '../store/writer-lock';
 import type { IngestReport } from '../pipeline/ingest';
 import { isPriced, listPrices } from '../pricing/cost';
 import { displayModel, toCcusageReport } from '../readers/ccusage-format';
@@ -7,24 +11,71 @@ import type { ReportFilter } from '../readers/types';
 import { formatInt, formatUsd, renderTable } from './text-table';
 import { UsageError, type CliOptions } from './options';
 
-/** Runs one CLI command against the engine and returns what to print on stdout. */
+/** How long a command that must write waits for another process to release the ledger. */
+const LOCK_WAIT_MS = 3_000;
+
+/**
+ * Runs one CLI command against the engine and returns what to print on stdout. Commands that
+ * write take the ledger's writer lock (the one VS Code windows use); when a window holds it,
+ * reports answer from its last save and commands that must write say so and fail.
+ */
 export async function runCli(options: CliOptions, log: Logger): Promise<string> {
-  let engine: LedgerEngine;
-  try {
-    engine = await LedgerEngine.open({ dbFile: options.db, timeZone: options.timeZone, log });
-  } catch (error) {
-    throw new UsageError(`cannot open database ${options.db}: ${(error as Error).message}`);
+  const location = locate(options.db);
+  const mustWrite = options.command === 'ingest' || options.command === 'rebuild-marts';
+  if (mustWrite || options.ingest) claimLedgerFolder(location.dir);
+  const lock = new WriterLock(path.join(location.dir, LOCK_FILE), `agent-ledger ${options.command}`);
+  const writer = (mustWrite || options.ingest) && (await acquire(lock, mustWrite ? LOCK_WAIT_MS : 0));
+  if ((mustWrite || options.ingest) && !writer) {
+    const owner = lock.owner() ?? 'another process';
+    if (mustWrite) throw new UsageError(`${owner} is updating the ledger ${location.dir}; try again once it is done`);
+    log.warn(`${owner} is updating the ledger; showing its last save`);
   }
   try {
-    const output = await dispatch(engine, options);
+    const engine = await openEngine(location, options, log, !writer);
     try {
-      engine.save();
-    } catch (error) {
-      throw new UsageError(`cannot save database ${options.db}: ${(error as Error).message}`);
+      const output = await dispatch(engine, { ...options, ingest: options.ingest && writer });
+      if (writer) save(engine, location);
+      return output;
+    } finally {
+      engine.close();
     }
-    return output;
   } finally {
-    engine.close();
+    if (writer) lock.release();
+  }
+}
+
+function locate(db: string): LedgerLocation {
+  try {
+    return resolveLedgerLocation(db);
+  } catch (error) {
+    if (error instanceof NotALedgerError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function acquire(lock: WriterLock, waitMs: number): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (lock.tryAcquire()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function openEngine(location: LedgerLocation, options: CliOptions, log: Logger, readOnly: boolean): Promise<LedgerEngine> {
+  try {
+    return await LedgerEngine.open({ location, timeZone: options.timeZone, log, readOnly });
+  } catch (error) {
+    const reason = error instanceof UnreadableLedgerError ? error.message : `cannot open ledger ${location.dir}: ${(error as Error).message}`;
+    throw new UsageError(reason);
+  }
+}
+
+function save(engine: LedgerEngine, location: LedgerLocation): void {
+  try {
+    engine.save();
+  } catch (error) {
+    throw new UsageError(`cannot save ledger ${location.dir}: ${(error as Error).message}; the last saved copy is kept`);
   }
 }
 
@@ -36,6 +87,7 @@ async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<stri
   }
   if (options.command === 'prices') return prices(engine, options.json);
   if (options.ingest) await ingestOrFail(engine, options, false);
+  else engine.bucketFor();
   const filter: ReportFilter = { since: options.since, until: options.until, agent: options.agent };
   switch (options.command) {
     case 'daily':
@@ -56,7 +108,7 @@ async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit:
   const onlyGiven = options.claudeDirs.length || options.codexDirs.length;
   const agents = onlyGiven ? [...(options.claudeDirs.length ? ['claude' as const] : []), ...(options.codexDirs.length ? ['codex' as const] : [])] : undefined;
   const report = await engine.ingest({ roots, agents });
-  const hasData = engine.db.scalar('SELECT 1 FROM usage_events LIMIT 1') !== undefined;
+  const hasData = engine.ledger.months.months().length > 0;
   if (report.rootsFound === 0 && (explicit || !hasData)) {
     throw new UsageError(`no transcripts found (looked in ${report.roots.map((r) => r.dir).join(', ')})`);
   }
@@ -68,7 +120,7 @@ function describeIngest(r: IngestReport): string {
   return [
     `files: ${r.files} (${r.filesRead} with new data)`,
     `bytes: ${formatInt(r.bytes)} (${mb.toFixed(1)} MiB, ${(mb / Math.max(r.seconds, 1e-6)).toFixed(0)} MiB/s)`,
-    `events: ${formatInt(r.requests)} new requests, ${formatInt(r.grown)} grown, ${formatInt(r.duplicates)} duplicates skipped, ${formatInt(r.sidechainReplays)} sidechain replays skipped`,
+    `events: ${formatInt(r.requests)} new requests, ${formatInt(r.grown)} grown, ${formatInt(r.duplicates)} duplicates skipped, ${formatInt(r.replicaReplays)} replayed copies skipped`,
     `invalid lines: ${r.invalidLines}`,
     `seconds: ${r.seconds.toFixed(3)}`,
   ].join('\n');

@@ -1,4 +1,4 @@
-import type { AgentId, UsageRecord } from '../core/usage';
+import type { AgentId, AliasGroup, UsageRecord } from '../core/usage';
 
 /** Where an agent keeps its transcripts, as data the sources layer interprets. */
 export interface TranscriptLayout {
@@ -24,6 +24,8 @@ export interface AgentNormalizer<State = unknown> {
   /** Reading order within a root: lower first (parents before their sub-agents, live before archived). */
   fileRank(relativePath: string): number;
   initialState(filePath: string): State;
+  /** The alias group of a request key stored by Agent Ledger 0.1.0 (which kept keys, not groups). */
+  legacyAlias?(key: string, replica: boolean): AliasGroup | undefined;
   /** One parsed JSON line to a usage record, or undefined when the line carries no new usage. */
   normalize(line: unknown, offset: number, state: State, filePath: string): UsageRecord | undefined;
 }

@@ -26,6 +26,11 @@ export const claudeNormalizer: AgentNormalizer<null> = {
     return null;
   },
 
+  legacyAlias(key, replica) {
+    const messageId = /^c:([^:]+):/.exec(key)?.[1];
+    return messageId && messageId !== 'uuid' && messageId !== 'at' ? { group: `c:${messageId}`, primary: !replica } : undefined;
+  },
+
   normalize(line, offset, _state, filePath): UsageRecord | undefined {
     const entry = asObject(line);
     if (entry?.type !== 'assistant') return undefined;

@@ -8,6 +8,10 @@ export const NORMALIZERS: readonly AnyNormalizer[] = [claudeNormalizer, codexNor
 
 export const AGENT_IDS: readonly AgentId[] = NORMALIZERS.map((n) => n.agent);
 
+export function findNormalizer(agent: AgentId): AnyNormalizer | undefined {
+  return NORMALIZERS.find((n) => n.agent === agent);
+}
+
 export function normalizerFor(agent: AgentId): AnyNormalizer {
   const found = NORMALIZERS.find((n) => n.agent === agent);
   if (!found) throw new Error(`no normalizer for agent ${agent}`);

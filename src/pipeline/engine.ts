@@ -4,17 +4,20 @@ import { rebuildMarts, refreshMarts, type MartRefresh } from '../marts/refresh';
 import { priceTableVersion } from '../pricing/cost';
 import { costNanos } from '../pricing/nanos';
 import { Readers } from '../readers/readers';
-import { LedgerDb } from '../store/ledger-db';
+import { Ledger, type SaveReport } from '../store/ledger';
+import type { LedgerLocation } from '../store/ledger-layout';
+import { monthOf } from '../store/month';
 import { pricedWithVersion, recordPriceVersion, repriceEvents } from '../store/reprice';
 import { ingest, type IngestOptions, type IngestReport } from './ingest';
 
 export interface EngineOptions {
-  /** Database file; `null` for an in-memory database. */
-  dbFile: string | null;
+  /** The ledger folder (see `resolveLedgerLocation`). */
+  location: LedgerLocation;
   /** IANA zone for calendar days; the system's when absent. */
   timeZone?: string;
   log?: Logger;
-  migrationsDir?: string;
+  /** Open only the state, never write (reader windows, read-only commands). */
+  readOnly?: boolean;
 }
 
 export interface RebuildReport extends MartRefresh {
@@ -22,9 +25,11 @@ export interface RebuildReport extends MartRefresh {
   seconds: number;
 }
 
+export type RebuildProgress = (stage: 'pricing' | 'marts', done: number, total: number) => void;
+
 /**
- * The whole engine behind one object: the store, ingest, marts and readers.
- * Used by the CLI and by the extension; it never imports `vscode`.
+ * The whole engine behind one object: the ledger, ingest, marts and readers. Used by the
+ * CLI and by the engine thread of the extension; it never imports `vscode`.
  */
 export class LedgerEngine {
   private clock: DayClock;
@@ -33,20 +38,27 @@ export class LedgerEngine {
   private dirty = false;
 
   private constructor(
-    readonly db: LedgerDb,
+    readonly ledger: Ledger,
     timeZone: string,
     private readonly log: Logger,
   ) {
     this.clock = new DayClock(timeZone);
-    this.currentReaders = new Readers(db, this.clock);
+    this.currentReaders = new Readers(ledger.db, this.clock);
   }
 
   static async open(options: EngineOptions): Promise<LedgerEngine> {
     const log = options.log ?? silentLogger;
-    const db = await LedgerDb.open({ file: options.dbFile, log, migrationsDir: options.migrationsDir });
-    const engine = new LedgerEngine(db, options.timeZone ?? systemTimeZone(), log);
-    engine.repriceIfPricesChanged();
+    const ledger = await Ledger.open({ location: options.location, log, readOnly: options.readOnly });
+    const engine = new LedgerEngine(ledger, options.timeZone ?? systemTimeZone(), log);
+    if (!options.readOnly) {
+      engine.applyRecovery();
+      engine.repriceIfPricesChanged();
+    }
     return engine;
+  }
+
+  get db() {
+    return this.ledger.db;
   }
 
   get timeZone(): string {
@@ -57,55 +69,92 @@ export class LedgerEngine {
     return this.currentReaders;
   }
 
-  /** Reads new transcript lines into usage_events, then refreshes the marts. */
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** Reads new usage into the ledger, then folds it into the marts. */
   async ingest(options: IngestOptions = {}): Promise<IngestReport & { marts: MartRefresh }> {
-    const report = await ingest(this.db, costNanos, this.log, options);
+    const report = await ingest(this.ledger, costNanos, this.log, options);
     if (report.filesRead > 0) this.dirty = true;
-    const marts = this.refreshMarts();
+    const marts = this.refreshMarts(report.months);
     return { ...report, marts };
   }
 
-  refreshMarts(): MartRefresh {
-    const result = refreshMarts(this.db, this.clock);
+  refreshMarts(months: Iterable<string> = this.ledger.months.dirtyMonths()): MartRefresh {
+    const result = refreshMarts(this.ledger, this.clock, months);
     if (result.refreshed.length > 0) this.dirty = true;
     return result;
   }
 
-  /** Re-prices every event with the current price table and derives every mart again. */
-  rebuildMarts(): RebuildReport {
+  /** Re-prices every event with the current price table and derives every mart again, from all history. */
+  rebuildMarts(onProgress?: RebuildProgress): RebuildReport {
     const started = performance.now();
-    const repricedEvents = repriceEvents(this.db, costNanos, priceTableVersion);
-    const result = rebuildMarts(this.db, this.clock);
+    const repricedEvents = repriceEvents(this.ledger, costNanos, priceTableVersion, (d, t) => onProgress?.('pricing', d, t));
+    this.releaseCleanMonths();
+    const result = rebuildMarts(this.ledger, this.clock, (d, t) => {
+      onProgress?.('marts', d, t);
+      this.releaseCleanMonths();
+    });
     this.dirty = true;
     return { ...result, repricedEvents, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /**
+   * Makes the marts count days in the engine's zone without reading anything new: a
+   * report asked in another zone than the marts were built in is re-bucketed (in memory
+   * when the ledger is read-only), never printed under the wrong days.
+   */
+  bucketFor(): void {
+    if (this.ledger.db.getMeta('mart_time_zone') === this.clock.timeZone) return;
+    if (this.ledger.months.months().length === 0) return;
+    rebuildMarts(this.ledger, this.clock);
+    if (!this.ledger.readOnly) this.dirty = true;
   }
 
   /** Changes the zone days are counted in; the marts are rebuilt on the next refresh. */
   setTimeZone(zone: string): void {
     if (zone === this.clock.timeZone) return;
     this.clock = new DayClock(zone);
-    this.currentReaders = new Readers(this.db, this.clock);
+    this.currentReaders = new Readers(this.ledger.db, this.clock);
   }
 
-  /** Saves the database file if anything changed; returns the bytes written (0 when nothing was). */
-  save(): number {
-    if (!this.dirty) return 0;
-    const bytes = this.db.save();
+  /** Commits what changed; undefined when nothing had. Throws when the save failed (nothing committed changed). */
+  save(): SaveReport | undefined {
+    if (!this.dirty) return undefined;
+    const report = this.ledger.save();
     this.dirty = false;
-    return bytes;
+    return report;
   }
 
   close(): void {
-    this.db.close();
+    this.ledger.close();
+  }
+
+  /** Opening repaired damage: read every source again (exactly-once keeps it exact) and derive the marts again. */
+  private applyRecovery(): void {
+    const { recovery } = this.ledger;
+    if (recovery.rereadSources) {
+      this.ledger.db.run(`UPDATE source_files SET size = -1, read_offset = 0, head_hash = '', parser_state = NULL`);
+      this.dirty = true;
+    }
+    if (recovery.rebuildMarts) {
+      rebuildMarts(this.ledger, this.clock);
+      this.releaseCleanMonths();
+      this.dirty = true;
+    }
+  }
+
+  private releaseCleanMonths(): void {
+    this.ledger.index.forget(this.ledger.months.evictClean(new Set([monthOf(Date.now())])));
   }
 
   private repriceIfPricesChanged(): void {
-    const stored = pricedWithVersion(this.db);
+    const stored = pricedWithVersion(this.ledger);
     if (stored === priceTableVersion) return;
-    const hasEvents = this.db.scalar('SELECT 1 FROM usage_events LIMIT 1') !== undefined;
     this.dirty = true;
-    if (!hasEvents) {
-      recordPriceVersion(this.db, priceTableVersion);
+    if (this.ledger.months.months().length === 0) {
+      recordPriceVersion(this.ledger, priceTableVersion);
       return;
     }
     this.log.info(`price table changed (${stored ?? 'none'} → ${priceTableVersion}); re-pricing history`);

@@ -71,8 +71,8 @@ export function planFile(stored: StoredFile | undefined, normalizer: AnyNormaliz
 }
 
 /**
- * Records what was read from one file, its events and its new offset together, in one
- * savepoint: a failure undoes this file only.
+ * Records what was read from one file: its events, then its new offset (so a failure part-way
+ * leaves the offset where it was, and the file is read again without counting anything twice).
  */
 export function recordFile(
   db: LedgerDb,
@@ -89,11 +89,9 @@ export function recordFile(
   }
   const parsed = result.file;
   logInvalid(file, parsed, log);
-  db.savepoint('file_ingest', () => {
-    const fileId = plan.stored?.id ?? insertFile(db, file.path, plan.request.agent);
-    for (const record of parsed.records) writer.write(record, fileId);
-    saveFileMemory(db, fileId, parsed);
-  });
+  const fileId = plan.stored?.id ?? insertFile(db, file.path, plan.request.agent);
+  for (const record of parsed.records) writer.write(record);
+  saveFileMemory(db, fileId, parsed);
   return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount };
 }
 

@@ -5,8 +5,9 @@ import type { AnyNormalizer } from '../normalizers/agent-normalizer';
 import { NORMALIZERS } from '../normalizers/registry';
 import { listTranscripts, rootExists, type TranscriptFile } from '../sources/file-listing';
 import { resolveRoots, type TranscriptRoot } from '../sources/roots';
-import { EventWriter, type PriceRequest, type WriteCounts } from '../store/event-writer';
-import type { LedgerDb } from '../store/ledger-db';
+import { EventWriter, zeroCounts, type PriceRequest, type WriteCounts } from '../store/event-writer';
+import type { Ledger } from '../store/ledger';
+import { monthOf } from '../store/month';
 import { Statements } from '../store/statement-cache';
 import { loadStoredFile, loadStoredFiles, planFile, recordFile, type FilePlan } from './file-ingest';
 import { parseFile, type ParseResult } from './parse-file';
@@ -35,6 +36,8 @@ export interface IngestProgress {
 }
 
 export interface IngestReport extends WriteCounts {
+  /** Months that received events (their marts need folding in). */
+  months: string[];
   roots: TranscriptRoot[];
   /** Roots that exist (hold a transcript folder). */
   rootsFound: number;
@@ -52,22 +55,24 @@ interface Job {
 }
 
 /**
- * Sources → normalizers → store: one transaction for the run, a savepoint per file (a file
+ * Sources → normalizers → store: one state transaction for the run (a file
  * that fails is undone alone and retried next time). Yields to the event loop between files,
  * so the extension host stays responsive, and stops cleanly between files on cancel.
  */
-export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, options: IngestOptions = {}): Promise<IngestReport> {
+export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, options: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
+  const db = ledger.db;
   const { jobs, roots, rootsFound } = planJobs(log, options);
   const report: IngestReport = {
-    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0,
-    requests: 0, grown: 0, duplicates: 0, sidechainReplays: 0, retracted: 0,
+    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0, months: [],
+    ...zeroCounts(),
   };
   const stored = options.onlyPaths ? undefined : loadStoredFiles(db);
   const plans = jobs.map((job) => planFile(stored ? stored.get(job.file.path) : loadStoredFile(db, job.file.path), job.normalizer, job.file, log));
   const reads = new ReadAhead(plans, options.workers, options.threadedFromBytes ?? THREADED_READ_BYTES, log);
-  let statements = new Statements(db.sql);
-  let writer = new EventWriter(statements, price);
+  const statements = new Statements(db.sql);
+  const writer = new EventWriter({ months: ledger.months, index: ledger.index, statements, price, allocateId: () => ledger.allocateId() });
+  const months = new Set<string>();
   let lastYield = performance.now();
   db.run('BEGIN');
   try {
@@ -79,17 +84,16 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
       const plan = plans[i]!;
       if (plan.read) {
         try {
-          const outcome = recordFile(db, writer, jobs[i]!.file, plan, await reads.result(i), log);
+          const result = await reads.result(i);
+          if (result.ok) for (const record of result.file.records) months.add(monthOf(record.ts));
+          const outcome = recordFile(db, writer, jobs[i]!.file, plan, result, log);
           if (outcome.bytes > 0) report.filesRead++;
           report.bytes += outcome.bytes;
           report.invalidLines += outcome.invalidLines;
         } catch (error) {
-          // The file's savepoint was rolled back; start the writer afresh (its memory may hold rolled-back rows).
+          // What was written stays (every row is a counted snapshot); the offset did not move, so the
+          // file is read again next time and the request index keeps that from counting anything twice.
           log.error(`failed to ingest ${jobs[i]!.file.path}: ${(error as Error).message}; it will be retried next time`);
-          addCounts(report, writer.counts);
-          statements.free();
-          statements = new Statements(db.sql);
-          writer = new EventWriter(statements, price);
         }
       }
       options.onProgress?.({ filesDone: i + 1, filesTotal: jobs.length, bytes: report.bytes });
@@ -102,8 +106,10 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
     addCounts(report, writer.counts);
     statements.free();
     db.run('COMMIT');
+    ledger.months.commitAll();
     await reads.close();
   }
+  report.months = [...months];
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }
@@ -180,6 +186,6 @@ function addCounts(into: WriteCounts, from: WriteCounts): void {
   into.requests += from.requests;
   into.grown += from.grown;
   into.duplicates += from.duplicates;
-  into.sidechainReplays += from.sidechainReplays;
+  into.replicaReplays += from.replicaReplays;
   into.retracted += from.retracted;
 }

@@ -1,28 +1,31 @@
 import { EventEmitter } from 'node:events';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import { NORMALIZERS } from '../normalizers/registry';
 import { TranscriptWatcher } from '../sources/transcript-watcher';
-import { WriterLock } from '../store/writer-lock';
-import { LedgerEngine, type RebuildReport } from './engine';
+import { LOCK_FILE, resolveLedgerLocation, type LedgerLocation } from '../store/ledger-layout';
+import { LOCK_RENEW_MS, LOCK_STALE_MS, WriterLock } from '../store/writer-lock';
+import { LedgerEngine, type RebuildProgress, type RebuildReport } from './engine';
 import type { IngestOptions, IngestProgress, IngestReport } from './ingest';
+import { ManifestWatcher } from './manifest-watcher';
 
 export type Role = 'writer' | 'reader' | 'starting';
 
+export type IngestSettings = Pick<IngestOptions, 'roots' | 'agents'>;
+
 export interface LiveLedgerOptions {
-  /** Folder holding the database and its lock (the extension's global storage). */
-  storageDir: string;
+  /** The ledger folder (the extension's is `<globalStorage>/ledger`). */
+  ledgerDir: string;
   timeZone: string;
   log: Logger;
-  /** What to read; asked again before every ingest, so settings apply live. */
-  ingestOptions: () => Pick<IngestOptions, 'roots' | 'agents'>;
+  /** What to read; replaced by `reconfigure` when settings change. */
+  ingest: IngestSettings;
   /** How long a burst of changes may settle before reading (ms). */
   debounceMs?: number;
-  /** How long after the last ingest the database is saved (ms). */
+  /** How long after the last ingest the ledger is saved (ms). */
   saveDelayMs?: number;
-  /** Safety-net rescan of every root, and lock/reload check period for readers (ms). */
-  pollMs?: number;
+  /** Safety-net rescan of every root by the writer (ms). */
+  rescanMs?: number;
   lockStaleMs?: number;
 }
 
@@ -32,34 +35,35 @@ export interface LiveEvents {
   progress: [IngestProgress | undefined];
 }
 
-export const DB_FILE_NAME = 'ledger.sqlite';
+export type RebuildOutcome = { ok: true; report: RebuildReport } | { ok: false; reason: string };
 
 /**
- * The engine kept live in a long-running host. Exactly one process per storage folder is
- * the writer (it tails transcripts and saves the database); the others are readers that
- * reload the file when it changes and take over when the writer's lock goes stale.
+ * The engine kept live in a long-running host (the extension's engine thread). Exactly one
+ * process per ledger is the writer: it tails the agents' files and saves. The others read:
+ * they reload the small state when the manifest changes and take over when the writer's lock
+ * goes stale.
  */
 export class LiveLedger extends EventEmitter<LiveEvents> {
   private engineValue: LedgerEngine | undefined;
   private roleValue: Role = 'starting';
   private readonly lock: WriterLock;
-  private readonly dbFile: string;
+  private readonly location: LedgerLocation;
   private pending = new Set<string>();
   private pendingAll = false;
   private debounce: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
-  private poller: NodeJS.Timeout | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private lockTimer: NodeJS.Timeout | undefined;
+  private manifestWatcher: ManifestWatcher | undefined;
   private running: Promise<unknown> = Promise.resolve();
-  private loadedMtime = 0;
   private disposed = false;
   private lastReport: IngestReport | undefined;
   private readonly watcher: TranscriptWatcher;
 
   constructor(private readonly options: LiveLedgerOptions) {
     super();
-    fs.mkdirSync(options.storageDir, { recursive: true });
-    this.dbFile = path.join(options.storageDir, DB_FILE_NAME);
-    this.lock = new WriterLock(`${this.dbFile}.lock`, options.lockStaleMs);
+    this.location = resolveLedgerLocation(options.ledgerDir);
+    this.lock = new WriterLock(path.join(this.location.dir, LOCK_FILE), 'a VS Code window', options.lockStaleMs ?? LOCK_STALE_MS);
     this.watcher = new TranscriptWatcher((file) => this.notifyChanged([file]), options.log);
   }
 
@@ -76,72 +80,63 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   }
 
   /**
-   * Opens the database and, as the writer, runs the first full ingest (cancellable; what
-   * was read before a cancel is kept). Returns once the engine can answer queries.
+   * Opens the ledger and, as the writer, runs the first full ingest (cancellable; what was
+   * read before a cancel is kept). Returns once the engine can answer queries.
    */
   async start(signal?: AbortSignal): Promise<void> {
-    await this.open();
-    this.poller = setInterval(() => void this.poll(), this.options.pollMs ?? 30_000);
+    await this.enqueue(() => this.open());
+    this.lockTimer = setInterval(() => void this.checkLock(), Math.min(LOCK_RENEW_MS, (this.options.lockStaleMs ?? LOCK_STALE_MS) / 3));
+    this.lockTimer.unref();
     if (this.roleValue === 'writer') await this.enqueue(() => this.ingestNow(undefined, signal));
   }
 
   /** Settings changed (roots, agents): watch the new folders and read everything again. */
-  reconfigure(): void {
+  reconfigure(ingest: IngestSettings): void {
+    this.options.ingest = ingest;
     this.syncWatchers();
     this.notifyChanged();
   }
 
-  /** Watches the transcript folders of the roots in force (writer only). */
-  private syncWatchers(): void {
-    if (this.roleValue !== 'writer') {
-      this.watcher.sync([]);
-      return;
-    }
-    const { roots = {}, agents } = this.options.ingestOptions();
-    const folders: string[] = [];
-    for (const normalizer of NORMALIZERS) {
-      if (agents && !agents.includes(normalizer.agent)) continue;
-      for (const root of roots[normalizer.agent] ?? []) {
-        for (const sub of normalizer.layout.transcriptDirs) folders.push(path.join(root, sub));
-      }
-    }
-    this.watcher.sync(folders);
-  }
-
   /** Files changed on disk: read them after the debounce. `undefined` = rescan everything. */
   notifyChanged(paths?: readonly string[]): void {
-    if (this.roleValue !== 'writer') return;
+    if (this.roleValue !== 'writer' || this.disposed) return;
     if (!paths) this.pendingAll = true;
     else for (const p of paths) this.pending.add(p);
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => void this.flushPending(), this.options.debounceMs ?? 75);
   }
 
-  /** Reads every root now (writer) or reloads the file (reader). */
+  /** Reads every root now (writer) or reloads the saved state (reader). */
   async refreshNow(): Promise<IngestReport | undefined> {
     if (this.roleValue === 'writer') return this.enqueue(() => this.ingestNow(undefined));
-    await this.enqueue(() => this.reloadIfChanged(true));
+    await this.enqueue(() => this.reloadState());
     return undefined;
   }
 
-  async rebuildMarts(): Promise<RebuildReport | undefined> {
+  /** Re-prices and re-derives every mart; only the writer can, and it saves before saying it did. */
+  async rebuildMarts(onProgress?: RebuildProgress): Promise<RebuildOutcome> {
     return this.enqueue(async () => {
       const engine = this.engineValue;
-      if (!engine) return undefined;
-      const report = engine.rebuildMarts();
-      if (this.roleValue === 'writer') this.saveNow();
+      if (this.roleValue !== 'writer' || !engine) {
+        return { ok: false, reason: `${this.lock.owner() ?? 'another VS Code window'} owns the ledger; run Rebuild Marts there` };
+      }
+      const report = engine.rebuildMarts(onProgress);
+      this.saveNow();
       this.emit('changed');
-      return report;
+      return { ok: true, report };
     });
   }
 
   setTimeZone(zone: string): void {
     this.options.timeZone = zone;
     void this.enqueue(async () => {
-      if (!this.engineValue) return;
-      this.engineValue.setTimeZone(zone);
-      this.engineValue.refreshMarts();
-      if (this.roleValue === 'writer') this.scheduleSave();
+      const engine = this.engineValue;
+      if (!engine) return;
+      engine.setTimeZone(zone);
+      if (this.roleValue === 'writer') {
+        engine.refreshMarts();
+        this.scheduleSave();
+      }
       this.emit('changed');
     });
   }
@@ -149,8 +144,10 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.watcher.dispose();
+    this.manifestWatcher?.dispose();
     clearTimeout(this.debounce);
-    clearInterval(this.poller);
+    clearInterval(this.rescanTimer);
+    clearInterval(this.lockTimer);
     await this.running.catch(() => undefined);
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
@@ -164,20 +161,47 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   private async open(): Promise<void> {
     const writer = this.lock.tryAcquire();
     this.engineValue?.close();
-    this.engineValue = await LedgerEngine.open({ dbFile: this.dbFile, timeZone: this.options.timeZone, log: this.options.log });
-    this.loadedMtime = mtimeOf(this.dbFile);
+    this.engineValue = undefined;
+    this.engineValue = await LedgerEngine.open({ location: this.location, timeZone: this.options.timeZone, log: this.options.log, readOnly: !writer });
+    if (writer) this.engineValue.refreshMarts();
     this.setRole(writer ? 'writer' : 'reader');
-    if (!writer) this.options.log.info('another window is updating the ledger; this one reads it');
+    if (!writer) this.options.log.info(`${this.lock.owner() ?? 'another window'} is updating the ledger; this one reads it`);
   }
 
   private setRole(role: Role): void {
     if (role === this.roleValue) return;
     this.roleValue = role;
     this.syncWatchers();
+    clearInterval(this.rescanTimer);
+    this.manifestWatcher?.dispose();
+    this.manifestWatcher = undefined;
+    if (role === 'writer') {
+      this.rescanTimer = setInterval(() => this.notifyChanged(), this.options.rescanMs ?? 30_000);
+      this.rescanTimer.unref();
+    } else if (role === 'reader') {
+      this.manifestWatcher = new ManifestWatcher(this.location.dir, () => void this.enqueue(() => this.reloadState()));
+    }
     this.emit('role', role);
   }
 
-  /** Runs ledger work one piece at a time. */
+  /** Watches the source folders of the roots in force (writer only). */
+  private syncWatchers(): void {
+    if (this.roleValue !== 'writer') {
+      this.watcher.sync([]);
+      return;
+    }
+    const { roots = {}, agents } = this.options.ingest;
+    const folders: string[] = [];
+    for (const normalizer of NORMALIZERS) {
+      if (agents && !agents.includes(normalizer.agent)) continue;
+      for (const root of roots[normalizer.agent] ?? []) {
+        for (const sub of normalizer.layout.transcriptDirs) folders.push(path.join(root, sub));
+      }
+    }
+    this.watcher.sync(folders);
+  }
+
+  /** Runs ledger work one piece at a time; a failure is logged once here and never rejects the queue. */
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
     const next = this.running.then(work, work);
     this.running = next.catch((error) => this.options.log.error(`ledger update failed: ${(error as Error).message}`));
@@ -189,19 +213,18 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     const paths = new Set(this.pending);
     this.pending.clear();
     this.pendingAll = false;
-    await this.enqueue(() => this.ingestNow(all ? undefined : paths));
+    await this.enqueue(() => this.ingestNow(all ? undefined : paths)).catch(() => undefined);
   }
 
   private async ingestNow(onlyPaths: ReadonlySet<string> | undefined, signal?: AbortSignal): Promise<IngestReport | undefined> {
     const engine = this.engineValue;
-    if (!engine || this.disposed) return undefined;
-    if (!this.lock.heartbeat()) {
-      this.options.log.warn('another window took over updating the ledger; switching to reading it');
-      this.setRole('reader');
+    if (!engine || this.disposed || this.roleValue !== 'writer') return undefined;
+    if (!this.lock.held()) {
+      await this.stepDown();
       return undefined;
     }
     const report = await engine.ingest({
-      ...this.options.ingestOptions(),
+      ...this.options.ingest,
       onlyPaths,
       signal,
       onProgress: onlyPaths ? undefined : (p) => this.emit('progress', p),
@@ -209,21 +232,22 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     if (!onlyPaths) this.emit('progress', undefined);
     this.lastReport = report;
     this.logReport(report, onlyPaths === undefined);
-    if (report.requests + report.grown + report.retracted > 0 || !onlyPaths) this.emit('changed');
-    this.scheduleSave();
+    if (report.requests + report.grown + report.retracted > 0) this.emit('changed');
+    if (engine.isDirty) this.scheduleSave();
     return report;
   }
 
   private logReport(r: IngestReport, full: boolean): void {
     if (!full && r.requests + r.grown === 0) return;
+    if (full && r.filesRead === 0) return;
     const skipped = [
       r.duplicates && `${r.duplicates} repeated`,
-      r.sidechainReplays && `${r.sidechainReplays} sidechain replays`,
+      r.replicaReplays && `${r.replicaReplays} replayed copies`,
       r.invalidLines && `${r.invalidLines} invalid lines`,
     ].filter(Boolean).join(', ');
     this.options.log.info(
       `${full ? 'scanned' : 'read'} ${r.filesRead}/${r.files} files, ${(r.bytes / 1024 / 1024).toFixed(2)} MiB: ` +
-        `${r.requests} new requests, ${r.grown} grown${skipped ? `; skipped ${skipped}` : ''} (${(r.seconds * 1000).toFixed(0)} ms)` +
+        `${r.requests} new requests, ${r.grown} updated${skipped ? `; skipped ${skipped}` : ''} (${(r.seconds * 1000).toFixed(0)} ms)` +
         (r.cancelled ? ' — cancelled; the rest will be read next time' : ''),
     );
   }
@@ -232,53 +256,53 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      void this.enqueue(async () => this.saveNow());
+      void this.enqueue(async () => this.saveNow()).catch(() => undefined);
     }, this.options.saveDelayMs ?? 1_000);
   }
 
+  /** Commits what changed. A failed save (full disk) keeps the last committed files, logs once, and retries later. */
   private saveNow(): void {
-    if (!this.engineValue || !this.lock.held()) return;
-    const started = performance.now();
-    const bytes = this.engineValue.save();
-    this.loadedMtime = mtimeOf(this.dbFile);
-    this.options.log.debug(`saved ${(bytes / 1024 / 1024).toFixed(1)} MiB in ${(performance.now() - started).toFixed(0)} ms`);
+    if (!this.engineValue || this.roleValue !== 'writer') return;
+    if (!this.lock.held()) return;
+    try {
+      const report = this.engineValue.save();
+      if (report) this.options.log.debug(`saved generation ${report.generation}: ${report.files} files, ${(report.bytes / 1024).toFixed(0)} KiB in ${report.ms.toFixed(0)} ms`);
+    } catch (error) {
+      this.options.log.error(`could not save the ledger (${(error as Error).message}); the last saved copy is kept and saving is retried`);
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = undefined;
+        void this.enqueue(async () => this.saveNow()).catch(() => undefined);
+      }, 30_000);
+    }
   }
 
-  /** Writer: rescan as a safety net. Reader: take over a stale lock, else reload a changed file. */
-  private async poll(): Promise<void> {
+  /** Writer: notice a lost lock. Reader: take over a stale lock (never a live one). */
+  private async checkLock(): Promise<void> {
     if (this.disposed) return;
     if (this.roleValue === 'writer') {
-      this.syncWatchers();
-      this.notifyChanged();
+      if (!this.lock.held()) await this.enqueue(() => this.stepDown());
       return;
     }
-    if (this.lock.tryAcquire()) {
+    if (this.roleValue === 'reader' && this.lock.tryAcquire()) {
       this.options.log.info('the window that updated the ledger is gone; this one takes over');
       await this.enqueue(async () => {
         await this.open();
         return this.ingestNow(undefined);
-      });
-      return;
+      }).catch(() => undefined);
     }
-    await this.enqueue(() => this.reloadIfChanged(false));
   }
 
-  private async reloadIfChanged(force: boolean): Promise<void> {
-    const mtime = mtimeOf(this.dbFile);
-    if (!force && mtime === this.loadedMtime) return;
-    const fresh = await LedgerEngine.open({ dbFile: this.dbFile, timeZone: this.options.timeZone, log: this.options.log });
-    fresh.refreshMarts();
+  private async stepDown(): Promise<void> {
+    this.options.log.warn(`${this.lock.owner() ?? 'another window'} took over updating the ledger; switching to reading it`);
+    await this.open();
+  }
+
+  /** Reader: the writer committed a save; load its small state (never the months). */
+  private async reloadState(): Promise<void> {
+    if (this.roleValue !== 'reader' || this.disposed) return;
+    const fresh = await LedgerEngine.open({ location: this.location, timeZone: this.options.timeZone, log: this.options.log, readOnly: true });
     this.engineValue?.close();
     this.engineValue = fresh;
-    this.loadedMtime = mtime;
     this.emit('changed');
-  }
-}
-
-function mtimeOf(file: string): number {
-  try {
-    return fs.statSync(file).mtimeMs;
-  } catch {
-    return 0;
   }
 }

@@ -1,25 +1,47 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+export const TEMP_MARK = '.tmp-';
+
 /**
- * Replaces `file` with `bytes` so that a crash at any moment leaves either the old or
- * the new content: write a temporary sibling, flush it, rename over, flush the folder.
+ * Writes `bytes` to a temporary sibling, checks that every byte reached the disk (short
+ * writes are retried, then fsync), and only then renames it over `file`. On any failure
+ * (a full disk, a file-size limit) the temporary file is removed, `file` is left as it
+ * was, and the error is thrown.
  */
 export function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(temp, 'w');
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const temp = `${file}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    fs.writeSync(fd, bytes, 0, bytes.length, 0);
+    writeAndSync(temp, bytes);
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  syncDirectory(dir);
+}
+
+function writeAndSync(file: string, bytes: Uint8Array): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    let written = 0;
+    while (written < bytes.length) {
+      const n = fs.writeSync(fd, bytes, written, bytes.length - written, written);
+      if (n <= 0) throw new Error(`short write: ${written} of ${bytes.length} bytes`);
+      written += n;
+    }
     fs.fsyncSync(fd);
+    const size = fs.fstatSync(fd).size;
+    if (size !== bytes.length) throw new Error(`wrote ${size} of ${bytes.length} bytes`);
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(temp, file);
-  syncDirectory(path.dirname(file));
 }
 
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, 'r');
@@ -29,4 +51,27 @@ function syncDirectory(dir: string): void {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** Removes temporary files a killed save left behind in `dir`; returns how many. */
+export function removeTempFiles(dir: string): number {
+  let removed = 0;
+  for (const name of safeList(dir)) {
+    if (!name.includes(TEMP_MARK)) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+export function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -1,192 +1,177 @@
-import { billableTotal, type Speed, type TokenCounts, type UsageRecord } from '../core/usage';
+import { billableTotal, sameTokens, type Speed, type TokenCounts, type UsageRecord } from '../core/usage';
 import { Dimensions } from './dimensions';
-import { RequestLedger, type LedgerEntry } from './request-ledger';
+import { hash64, hashToSql, type Hash64 } from './key-hash';
+import { monthOf } from './month';
+import type { EventRow, MonthSegments } from './month-segments';
+import { ATTR_FAST, ATTR_PRIMARY, type GroupRef, type RequestIndex, type RowRef } from './request-index';
 import type { Statements } from './statement-cache';
 
-/** Prices a request (a cumulative snapshot) in integer nano-dollars. */
+/** Prices a request (a complete snapshot) in integer nano-dollars. */
 export type PriceRequest = (tokens: TokenCounts, model: string, speed: Speed) => number;
-
-/** The attributes every row of one request shares: those of its first sight. */
-interface Origin {
-  agent: string;
-  sessionRef: number;
-  projectRef: number;
-  modelRef: number;
-  model: string;
-  speed: Speed;
-  ts: number;
-  flags: number;
-}
 
 export interface WriteCounts {
   /** New requests counted. */
   requests: number;
-  /** Repeats of a request with a larger snapshot: counted as growth rows. */
+  /** Requests seen again with a snapshot that replaces the counted one (larger, or a newer copy). */
   grown: number;
-  /** Repeats that added nothing (same or smaller snapshot, re-reads, archived copies). */
+  /** Copies that changed nothing (same or smaller snapshot, re-reads, archived copies). */
   duplicates: number;
-  /** Sidechain replays of a parent's message: not counted. */
-  sidechainReplays: number;
-  /** Sidechain copies counted earlier and withdrawn when the parent's entry arrived. */
+  /** Replica copies of a request whose primary copy is counted: not counted. */
+  replicaReplays: number;
+  /** Replica copies counted earlier and withdrawn when the primary copy arrived. */
   retracted: number;
 }
 
-const INSERT_EVENT = `INSERT INTO usage_events (id, agent, session_id, project_id, model_id, speed, ts,
-  input, output, cache_write_5m, cache_write_1h, cache_read, reasoning, cost_nanos,
-  message_delta, origin_id, flags, file_id, file_offset) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`;
-const SELECT_ORIGIN = `SELECT e.agent, e.session_id, e.project_id, e.model_id, m.name, e.speed, e.ts, e.flags
-  FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE e.id = ?`;
+export function zeroCounts(): WriteCounts {
+  return { requests: 0, grown: 0, duplicates: 0, replicaReplays: 0, retracted: 0 };
+}
+
+/** A counted snapshot, read back from its +1 row. */
+interface Snapshot {
+  ref: RowRef;
+  req: Hash64;
+  grp: Hash64 | undefined;
+  ts: number;
+  session: number;
+  project: number;
+  model: number;
+  attrs: number;
+  tokens: TokenCounts;
+  cost: number;
+  reported: number | null;
+}
+
+export interface WriterContext {
+  months: MonthSegments;
+  index: RequestIndex;
+  statements: Statements;
+  price: PriceRequest;
+  allocateId(): number;
+}
+
+const SELECT_ROW = `SELECT req >> 32, req & 4294967295, grp >> 32, grp & 4294967295, ts, session_id, project_id, model_id, attrs,
+  input, output, cache_write_5m, cache_write_1h, cache_read, reasoning, cost_nanos, reported_nanos FROM usage_events WHERE id = ?`;
 
 /**
- * Applies usage records to the request ledger and usage_events, exactly once per request:
- * a new request adds a row; a larger snapshot (by total tokens: the largest line wins, as
- * in ccusage) of a known one adds the difference as a growth row; anything else adds
- * nothing. Every row is additive, so per-kind differences may be negative.
+ * Applies usage records exactly once per request, across every file and all history, by the
+ * record's own rule (see `RepeatRule` and `AliasGroup` in core/usage.ts). Events are signed
+ * snapshots: replacing a counted snapshot writes a −1 row withdrawing it (at its own time)
+ * and a +1 row with the new one (at the new line's time, so a request is counted on the day
+ * of the copy that was kept).
  */
 export class EventWriter {
-  readonly counts: WriteCounts = { requests: 0, grown: 0, duplicates: 0, sidechainReplays: 0, retracted: 0 };
+  readonly counts = zeroCounts();
   private readonly dims: Dimensions;
-  private readonly ledger: RequestLedger;
-  private readonly origins = new Map<number, Origin>();
-  private nextId: number;
+  private readonly modelNames = new Map<number, string>();
 
-  constructor(
-    private readonly statements: Statements,
-    private readonly price: PriceRequest,
-  ) {
-    this.dims = new Dimensions(statements);
-    this.ledger = new RequestLedger(statements);
-    this.nextId = Number(statements.row('SELECT COALESCE(MAX(id), 0) FROM usage_events', [])![0]) + 1;
+  constructor(private readonly ctx: WriterContext) {
+    this.dims = new Dimensions(ctx.statements);
   }
 
-  write(record: UsageRecord, fileId: number): void {
-    const entry = this.ledger.get(record.key);
-    if (entry) this.writeRepeat(record, entry, fileId);
-    else this.writeNew(record, fileId);
-  }
-
-  private writeNew(record: UsageRecord, fileId: number): void {
-    if (record.alias) {
-      const siblings = this.ledger.keysOfGroup(record.alias.group);
-      if (!record.alias.primary && siblings.length > 0) {
-        this.writeSidechainCopy(record, siblings, fileId);
-        return;
-      }
-      if (record.alias.primary) this.retractSidechainCopies(siblings, record, fileId);
+  write(record: UsageRecord): void {
+    const req = hash64(record.key);
+    const grp = record.alias ? hash64(record.alias.group) : undefined;
+    const counted = this.ctx.index.findRequest(req, record.ts);
+    if (counted) {
+      this.writeRepeat(record, this.read(counted));
+      return;
     }
-    const origin: Origin = {
-      agent: record.agent,
-      sessionRef: this.dims.sessionId(record.agent, record.sessionId),
-      projectRef: this.dims.projectId(record.project),
-      modelRef: this.dims.modelId(record.model),
-      model: record.model,
-      speed: record.speed,
-      ts: record.ts,
-      flags: record.flags,
-    };
-    const id = this.insertRow(origin, record.tokens, this.price(record.tokens, record.model, record.speed), 1, null, fileId, record.offset);
-    this.origins.set(id, origin);
-    this.ledger.put(record.key, { originEventId: id, sidechain: isReplica(record), retracted: false, tokens: record.tokens }, record.alias?.group);
+    const group = grp ? this.ctx.index.findGroup(grp, record.ts) : undefined;
+    if (group && this.writeAliasCopy(record, group)) return;
+    this.insert(record, req, grp);
     this.counts.requests++;
   }
 
-  /**
-   * A sidechain line whose message is already known: a replay of the parent's entry
-   * (not counted), or another copy of a sidechain message (one request, the largest).
-   */
-  private writeSidechainCopy(record: UsageRecord, siblings: string[], fileId: number): void {
-    if (siblings.some((key) => !this.ledger.get(key)!.sidechain)) {
-      this.counts.sidechainReplays++;
-      return;
+  /** True when the alias rule settled the record; false when it is a new request to count. */
+  private writeAliasCopy(record: UsageRecord, group: GroupRef): boolean {
+    if (record.alias!.primary) {
+      if (group.primary) return false; // another request of the same group, counted on its own
+      this.withdraw(this.read(group));
+      this.counts.retracted++;
+      return false;
     }
-    const key = siblings[0]!;
-    this.writeRepeat({ ...record, key }, this.ledger.get(key)!, fileId);
+    if (group.primary) {
+      this.counts.replicaReplays++;
+      return true;
+    }
+    this.writeRepeat(record, this.read(group)); // one more replica: the same request as the first
+    return true;
   }
 
-  /** The same request again: it replaces what was counted only when its snapshot is larger. */
-  private writeRepeat(record: UsageRecord, entry: LedgerEntry, fileId: number): void {
-    if (isReplica(record) && !entry.sidechain) {
-      this.counts.sidechainReplays++;
+  private writeRepeat(record: UsageRecord, counted: Snapshot): void {
+    const countedPrimary = (counted.attrs & ATTR_PRIMARY) !== 0;
+    if (record.alias && !record.alias.primary && countedPrimary) {
+      this.counts.replicaReplays++;
       return;
     }
-    if (entry.retracted || billableTotal(record.tokens) <= billableTotal(entry.tokens)) {
+    if (!this.replaces(record, counted)) {
       this.counts.duplicates++;
       return;
     }
-    const origin = this.origin(entry.originEventId);
-    const cost = this.price(record.tokens, origin.model, origin.speed) - this.price(entry.tokens, origin.model, origin.speed);
-    this.insertRow(origin, difference(record.tokens, entry.tokens), cost, 0, entry.originEventId, fileId, record.offset);
-    this.ledger.put(record.key, { ...entry, tokens: record.tokens }, record.alias?.group);
+    this.withdraw(counted);
+    this.insert(record, counted.req, counted.grp);
     this.counts.grown++;
   }
 
-  /** A parent's entry arrived after a sidechain copy of it was counted: withdraw the copy. */
-  private retractSidechainCopies(siblings: string[], record: UsageRecord, fileId: number): void {
-    for (const key of siblings) {
-      const copy = this.ledger.get(key)!;
-      if (!copy.sidechain || copy.retracted) continue;
-      const origin = this.origin(copy.originEventId);
-      const cost = -this.price(copy.tokens, origin.model, origin.speed);
-      this.insertRow(origin, negate(copy.tokens), cost, -1, copy.originEventId, fileId, record.offset);
-      this.ledger.put(key, { ...copy, retracted: true }, record.alias?.group);
-      this.counts.retracted++;
+  private replaces(record: UsageRecord, counted: Snapshot): boolean {
+    switch (record.repeat) {
+      case 'once':
+        return false;
+      case 'largest':
+        return billableTotal(record.tokens) > billableTotal(counted.tokens);
+      case 'last':
+        return !sameTokens(record.tokens, counted.tokens) || record.ts !== counted.ts || record.model !== this.modelName(counted.model);
     }
   }
 
-  private insertRow(
-    origin: Origin,
-    t: TokenCounts,
-    costNanos: number,
-    messageDelta: number,
-    originId: number | null,
-    fileId: number,
-    offset: number,
-  ): number {
-    const id = this.nextId++;
-    this.statements.run(INSERT_EVENT, [
-      id, origin.agent, origin.sessionRef, origin.projectRef, origin.modelRef, origin.speed, origin.ts,
-      t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead, t.reasoning, costNanos,
-      messageDelta, originId, origin.flags, fileId, offset,
-    ]);
-    return id;
+  private insert(record: UsageRecord, req: Hash64, grp: Hash64 | undefined): void {
+    const attrs = (record.speed === 'fast' ? ATTR_FAST : 0) | (record.alias?.primary ? ATTR_PRIMARY : 0) | (record.flags << 8);
+    const model = this.dims.modelId(record.model);
+    this.modelNames.set(model, record.model);
+    const reported = record.reportedCostUsd === undefined ? null : Math.round(record.reportedCostUsd * 1e9);
+    this.writeRow({
+      ref: { month: monthOf(record.ts), id: 0 }, req, grp, ts: record.ts,
+      session: this.dims.sessionId(record.agent, record.sessionId), project: this.dims.projectId(record.project), model, attrs,
+      tokens: record.tokens, cost: this.ctx.price(record.tokens, record.model, record.speed), reported,
+    }, 1);
   }
 
-  private origin(eventId: number): Origin {
-    let origin = this.origins.get(eventId);
-    if (!origin) {
-      const row = this.statements.row(SELECT_ORIGIN, [eventId]);
-      if (!row) throw new Error(`request ledger points at missing event ${eventId}`);
-      origin = {
-        agent: String(row[0]),
-        sessionRef: Number(row[1]),
-        projectRef: Number(row[2]),
-        modelRef: Number(row[3]),
-        model: String(row[4]),
-        speed: row[5] === 'fast' ? 'fast' : 'standard',
-        ts: Number(row[6]),
-        flags: Number(row[7]),
-      };
-      this.origins.set(eventId, origin);
+  private withdraw(counted: Snapshot): void {
+    this.writeRow(counted, -1);
+  }
+
+  private writeRow(s: Snapshot, delta: 1 | -1): void {
+    const id = this.ctx.allocateId();
+    const month = monthOf(s.ts);
+    const t = s.tokens;
+    const row: EventRow = [
+      id, hashToSql(s.req), s.grp ? hashToSql(s.grp) : null, s.ts, s.session, s.project, s.model, s.attrs, delta,
+      delta * t.input, delta * t.output, delta * t.cacheWrite5m, delta * t.cacheWrite1h, delta * t.cacheRead, delta * t.reasoning,
+      delta * s.cost, s.reported === null ? null : delta * s.reported,
+    ];
+    this.ctx.months.insert(month, row);
+    this.ctx.index.apply(month, id, s.req, s.grp, delta, (s.attrs & ATTR_PRIMARY) !== 0);
+  }
+
+  private read(ref: RowRef): Snapshot {
+    const r = this.ctx.months.db(ref.month).exec(SELECT_ROW, [ref.id])[0]?.values[0] as (number | null)[] | undefined;
+    if (!r) throw new Error(`request index points at a missing event ${ref.id} in ${ref.month}`);
+    return {
+      ref,
+      req: { hi: r[0]! | 0, lo: r[1]! | 0 },
+      grp: r[2] === null ? undefined : { hi: r[2]! | 0, lo: r[3]! | 0 },
+      ts: r[4]!, session: r[5]!, project: r[6]!, model: r[7]!, attrs: r[8]!,
+      tokens: { input: r[9]!, output: r[10]!, cacheWrite5m: r[11]!, cacheWrite1h: r[12]!, cacheRead: r[13]!, reasoning: r[14]! },
+      cost: r[15]!, reported: r[16] ?? null,
+    };
+  }
+
+  private modelName(id: number): string {
+    let name = this.modelNames.get(id);
+    if (name === undefined) {
+      name = String(this.ctx.statements.row('SELECT name FROM dim_model WHERE id = ?', [id])?.[0] ?? '');
+      this.modelNames.set(id, name);
     }
-    return origin;
+    return name;
   }
-}
-
-function difference(a: TokenCounts, b: TokenCounts): TokenCounts {
-  return {
-    input: a.input - b.input,
-    output: a.output - b.output,
-    cacheWrite5m: a.cacheWrite5m - b.cacheWrite5m,
-    cacheWrite1h: a.cacheWrite1h - b.cacheWrite1h,
-    cacheRead: a.cacheRead - b.cacheRead,
-    reasoning: a.reasoning - b.reasoning,
-  };
-}
-
-function negate(t: TokenCounts): TokenCounts {
-  return difference({ input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 0 }, t);
-}
-
-function isReplica(record: UsageRecord): boolean {
-  return record.alias !== undefined && !record.alias.primary;
 }

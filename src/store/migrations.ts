@@ -22,7 +22,20 @@ export function defaultMigrationsDir(): string {
   throw new Error(`migrations/ folder not found above ${__dirname}`);
 }
 
+/** The month segments' schema, beside the state's. */
+export function segmentMigrationsDir(): string {
+  return path.join(defaultMigrationsDir(), 'segment');
+}
+
+const readCache = new Map<string, Migration[]>();
+
 export function readMigrations(dir: string): Migration[] {
+  let migrations = readCache.get(dir);
+  if (!migrations) readCache.set(dir, (migrations = readMigrationFiles(dir)));
+  return migrations;
+}
+
+function readMigrationFiles(dir: string): Migration[] {
   return fs
     .readdirSync(dir)
     .map((file) => FILE_PATTERN.exec(file))
@@ -35,7 +48,7 @@ export function readMigrations(dir: string): Migration[] {
  * Applies the migrations not yet recorded, in order, each in its own transaction:
  * a failure rolls that one back, records nothing, and the next run starts from it.
  */
-export function migrate(db: Database, migrations: Migration[], log: Logger): number[] {
+export function migrate(db: Database, migrations: Migration[], log: Logger, level: 'info' | 'debug' = 'info'): number[] {
   db.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const applied = new Set(
@@ -57,7 +70,7 @@ export function migrate(db: Database, migrations: Migration[], log: Logger): num
       db.run('ROLLBACK');
       throw new Error(`migration ${migration.version}_${migration.name} failed: ${(error as Error).message}`);
     }
-    log.info(`applied migration ${migration.version}_${migration.name}`);
+    log[level](`applied migration ${migration.version}_${migration.name}`);
     done.push(migration.version);
   }
   return done;

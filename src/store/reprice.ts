@@ -1,75 +1,71 @@
-import { billableTotal, type Speed, type TokenCounts } from '../core/usage';
+import type { Speed, TokenCounts } from '../core/usage';
 import type { PriceRequest } from './event-writer';
-import type { LedgerDb } from './ledger-db';
+import type { Ledger } from './ledger';
+import { ATTR_FAST } from './request-index';
 
 const PRICE_VERSION_KEY = 'price_table_version';
+const ROWS = `SELECT id, model_id, attrs, message_delta, input, output, cache_write_5m, cache_write_1h, cache_read, reasoning, cost_nanos
+  FROM usage_events`;
 
 /**
- * Recomputes every event's cost with the current prices. A request's rows (its first
- * sight, growth and retraction) are priced as differences of its running snapshot, so
- * tiered prices stay exact. Returns the number of rows whose cost changed.
+ * Recomputes every event's cost with the current prices, month by month. Each row is a whole
+ * snapshot (or its withdrawal), so it is priced on its own and tiered prices stay exact. Only
+ * months whose costs changed are rewritten. Returns the number of rows whose cost changed.
  */
-export function repriceEvents(db: LedgerDb, price: PriceRequest, version: string): number {
-  const multiRow = new Set(
-    db.all<{ origin_id: number }>('SELECT DISTINCT origin_id FROM usage_events WHERE origin_id IS NOT NULL').map(
-      (r) => r.origin_id,
-    ),
-  );
-  const running = new Map<number, TokenCounts>();
-  const update = db.sql.prepare('UPDATE usage_events SET cost_nanos = ? WHERE id = ?');
-  const rows = db.sql.prepare(`SELECT e.id, e.origin_id, m.name, e.speed, e.input, e.output, e.cache_write_5m,
-    e.cache_write_1h, e.cache_read, e.reasoning, e.cost_nanos FROM usage_events e JOIN dim_model m ON m.id = e.model_id
-    ORDER BY e.id`);
+export function repriceEvents(ledger: Ledger, price: PriceRequest, version: string, onMonth?: (done: number, total: number) => void): number {
+  const models = new Map(ledger.db.all<{ id: number; name: string }>('SELECT id, name FROM dim_model').map((r) => [r.id, r.name]));
+  const months = ledger.months.months();
   let changed = 0;
-  try {
-    db.transaction(() => {
-      while (rows.step()) {
-        const r = rows.get();
-        const id = Number(r[0]);
-        const group = r[1] === null ? id : Number(r[1]);
-        const model = String(r[2]);
-        const speed: Speed = r[3] === 'fast' ? 'fast' : 'standard';
-        const delta: TokenCounts = {
-          input: Number(r[4]), output: Number(r[5]), cacheWrite5m: Number(r[6]),
-          cacheWrite1h: Number(r[7]), cacheRead: Number(r[8]), reasoning: Number(r[9]),
-        };
-        let cost: number;
-        if (!multiRow.has(group)) cost = price(delta, model, speed);
-        else {
-          const before = running.get(group);
-          const after = before ? add(before, delta) : delta;
-          running.set(group, after);
-          cost = price(after, model, speed) - (before && billableTotal(before) !== 0 ? price(before, model, speed) : 0);
-        }
-        if (cost !== Number(r[10])) {
-          update.run([cost, id]);
-          changed++;
-        }
-      }
-      db.setMeta(PRICE_VERSION_KEY, version);
-    });
-  } finally {
-    rows.free();
-    update.free();
-  }
+  months.forEach((month, i) => {
+    const updates = changedCosts(ledger, month, models, price);
+    if (updates.length > 0) writeCosts(ledger, month, updates);
+    changed += updates.length;
+    onMonth?.(i + 1, months.length);
+  });
+  ledger.db.setMeta(PRICE_VERSION_KEY, version);
   return changed;
 }
 
-export function pricedWithVersion(db: LedgerDb): string | undefined {
-  return db.getMeta(PRICE_VERSION_KEY);
+function changedCosts(ledger: Ledger, month: string, models: Map<number, string>, price: PriceRequest): [number, number][] {
+  const updates: [number, number][] = [];
+  const rows = ledger.months.db(month).prepare(ROWS);
+  try {
+    while (rows.step()) {
+      const r = rows.get() as number[];
+      const sign = r[3]! < 0 ? -1 : 1;
+      const tokens: TokenCounts = {
+        input: sign * r[4]!, output: sign * r[5]!, cacheWrite5m: sign * r[6]!, cacheWrite1h: sign * r[7]!, cacheRead: sign * r[8]!, reasoning: sign * r[9]!,
+      };
+      const speed: Speed = (r[2]! & ATTR_FAST) !== 0 ? 'fast' : 'standard';
+      const cost = sign * price(tokens, models.get(r[1]!) ?? '', speed);
+      if (cost !== r[10]) updates.push([cost, r[0]!]);
+    }
+  } finally {
+    rows.free();
+  }
+  return updates;
 }
 
-export function recordPriceVersion(db: LedgerDb, version: string): void {
-  db.setMeta(PRICE_VERSION_KEY, version);
+function writeCosts(ledger: Ledger, month: string, updates: [number, number][]): void {
+  const db = ledger.months.db(month);
+  const update = db.prepare('UPDATE usage_events SET cost_nanos = ? WHERE id = ?');
+  db.run('BEGIN');
+  try {
+    for (const u of updates) update.run(u);
+    db.run('COMMIT');
+  } catch (error) {
+    db.run('ROLLBACK');
+    throw error;
+  } finally {
+    update.free();
+  }
+  ledger.months.touch(month);
 }
 
-function add(a: TokenCounts, b: TokenCounts): TokenCounts {
-  return {
-    input: a.input + b.input,
-    output: a.output + b.output,
-    cacheWrite5m: a.cacheWrite5m + b.cacheWrite5m,
-    cacheWrite1h: a.cacheWrite1h + b.cacheWrite1h,
-    cacheRead: a.cacheRead + b.cacheRead,
-    reasoning: a.reasoning + b.reasoning,
-  };
+export function pricedWithVersion(ledger: Ledger): string | undefined {
+  return ledger.db.getMeta(PRICE_VERSION_KEY);
+}
+
+export function recordPriceVersion(ledger: Ledger, version: string): void {
+  ledger.db.setMeta(PRICE_VERSION_KEY, version);
 }

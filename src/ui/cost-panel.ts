@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { DEFAULT_FILTER, type PanelData, type PanelFilter, type PanelMessage, type PanelRequest } from '../protocol/panel-protocol';
-import type { Readers } from '../readers/readers';
 import { PANEL_VIEW_TYPE } from './command-ids';
-import { panelSnapshot } from './panel-snapshot';
 
 export interface PanelHost {
   readonly extensionUri: vscode.Uri;
-  readers(): Readers | undefined;
+  /** The panel's data for a filter from the engine thread; undefined while the ledger is opening. */
+  panelData(filter: PanelFilter): Promise<PanelData | undefined>;
   refresh(): Promise<void>;
   exportView(format: 'csv' | 'json', data: PanelData): Promise<void>;
   showLog(): void;
@@ -17,6 +16,8 @@ export interface PanelHost {
 /** The cost panel: one instance, revived after a reload, fed full snapshots from the readers. */
 export class CostPanel implements vscode.Disposable {
   private static current: CostPanel | undefined;
+  /** The last data shown, for the first paint of a panel opened again (full snapshots only). */
+  private static lastShown: PanelData | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private filter: PanelFilter = DEFAULT_FILTER;
   private lastData: PanelData | undefined;
@@ -27,7 +28,7 @@ export class CostPanel implements vscode.Disposable {
   ) {
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'icon.png');
     panel.webview.options = webviewOptions(host.extensionUri);
-    panel.webview.html = panelHtml(panel.webview, host.extensionUri, this.snapshot());
+    panel.webview.html = panelHtml(panel.webview, host.extensionUri, CostPanel.lastShown);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((m: PanelRequest) => void this.onMessage(m), null, this.disposables);
   }
@@ -53,7 +54,7 @@ export class CostPanel implements vscode.Disposable {
 
   /** Sends fresh data to the open panel, if any (after an ingest, a rebuild, a setting change). */
   static refreshOpen(): void {
-    CostPanel.current?.postData();
+    void CostPanel.current?.postData();
   }
 
   static currentData(): PanelData | undefined {
@@ -68,17 +69,17 @@ export class CostPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         if (message.filter) this.filter = { ...DEFAULT_FILTER, ...message.filter };
-        this.postData();
+        await this.postData();
         break;
       case 'setFilter':
         this.filter = { ...DEFAULT_FILTER, ...message.filter };
-        this.postData();
+        await this.postData();
         break;
       case 'refresh':
         this.post({ type: 'busy', busy: true, message: 'Refreshing…' });
         await this.host.refresh();
         this.post({ type: 'busy', busy: false });
-        this.postData();
+        await this.postData();
         break;
       case 'export':
         if (this.lastData) await this.host.exportView(message.format, this.lastData);
@@ -89,27 +90,22 @@ export class CostPanel implements vscode.Disposable {
     }
   }
 
-  private postData(): void {
-    if (!this.host.readers()) {
+  private async postData(): Promise<void> {
+    let data: PanelData | undefined;
+    try {
+      data = await this.host.panelData(this.filter);
+    } catch (error) {
+      this.host.log.error(`cost panel query failed: ${(error as Error).message}`);
+      this.post({ type: 'error', message: 'Could not read the ledger; see the Agent Ledger log.' });
+      return;
+    }
+    if (!data) {
       this.post({ type: 'busy', busy: true, message: 'Reading transcripts…' });
       return;
     }
-    const data = this.snapshot();
-    if (data) this.post({ type: 'data', data });
-    else this.post({ type: 'error', message: 'Could not read the ledger; see the Agent Ledger log.' });
-  }
-
-  /** The data for the current filter, or undefined before the ledger opens or when a query fails. */
-  private snapshot(): PanelData | undefined {
-    const readers = this.host.readers();
-    if (!readers) return undefined;
-    try {
-      this.lastData = panelSnapshot(readers, this.filter);
-      return this.lastData;
-    } catch (error) {
-      this.host.log.error(`cost panel query failed: ${(error as Error).message}`);
-      return undefined;
-    }
+    this.lastData = data;
+    CostPanel.lastShown = data;
+    this.post({ type: 'data', data });
   }
 
   private post(message: PanelMessage): void {

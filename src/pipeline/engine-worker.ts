@@ -1,0 +1,72 @@
+/** The engine thread's entry: one LiveLedger, driven by messages from the extension host. */
+import { parentPort } from 'node:worker_threads';
+import type { Logger } from '../core/log';
+import { panelSnapshot } from '../ui/panel-snapshot';
+import { statusSnapshot } from '../ui/status-snapshot';
+import type { EngineEvent, EngineInit, EngineRequests, HostMessage, RequestType, WorkerMessage } from './engine-protocol';
+import { LiveLedger } from './live-ledger';
+
+const port = parentPort!;
+let live: LiveLedger | undefined;
+let indexing: AbortController | undefined;
+
+const post = (message: WorkerMessage) => port.postMessage(message);
+const emit = (event: EngineEvent) => post({ kind: 'event', event });
+
+const log: Logger = {
+  debug: (message) => emit({ type: 'log', level: 'debug', message }),
+  info: (message) => emit({ type: 'log', level: 'info', message }),
+  warn: (message) => emit({ type: 'log', level: 'warn', message }),
+  error: (message) => emit({ type: 'log', level: 'error', message }),
+};
+
+type Handlers = { [K in RequestType]: (args: EngineRequests[K]['args']) => Promise<EngineRequests[K]['result']> | EngineRequests[K]['result'] };
+
+const handlers: Handlers = {
+  status: ({ workspaceFolders }) => (live?.engine ? statusSnapshot(live.engine.readers, workspaceFolders) : undefined),
+  panel: ({ filter }) => (live?.engine ? panelSnapshot(live.engine.readers, filter) : undefined),
+  refresh: async () => {
+    const report = await live?.refreshNow();
+    return report ? { requests: report.requests } : undefined;
+  },
+  rebuild: async () =>
+    live ? live.rebuildMarts((stage, done, total) => emit({ type: 'rebuildProgress', stage, done, total })) : { ok: false, reason: 'the ledger is not open yet' },
+  setTimeZone: ({ zone }) => live?.setTimeZone(zone),
+  reconfigure: ({ ingest }) => live?.reconfigure(ingest),
+  cancelIndexing: () => indexing?.abort(),
+  dispose: async () => {
+    await live?.dispose();
+    live = undefined;
+  },
+};
+
+async function start(init: EngineInit): Promise<void> {
+  live = new LiveLedger({ ledgerDir: init.ledgerDir, timeZone: init.timeZone, log, ingest: init.ingest });
+  live.on('changed', () => emit({ type: 'changed' }));
+  live.on('role', (role) => emit({ type: 'role', role }));
+  live.on('progress', (progress) => emit({ type: 'progress', progress }));
+  indexing = new AbortController();
+  try {
+    await live.start(indexing.signal);
+    if (indexing.signal.aborted) log.warn('first indexing cancelled; what was read is kept, the rest is read on the next refresh');
+    emit({ type: 'ready', role: live.role });
+  } catch (error) {
+    emit({ type: 'fatal', message: (error as Error).message });
+  } finally {
+    indexing = undefined;
+  }
+}
+
+port.on('message', (message: HostMessage) => {
+  if (message.kind === 'init') {
+    void start(message.init);
+    return;
+  }
+  const handler = handlers[message.type] as (args: unknown) => unknown;
+  Promise.resolve()
+    .then(() => handler(message.args))
+    .then(
+      (value) => post({ kind: 'reply', id: message.id, ok: true, value }),
+      (error: Error) => post({ kind: 'reply', id: message.id, ok: false, message: error.message }),
+    );
+});

@@ -1,0 +1,223 @@
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { Logger } from '../core/log';
+import { removeTempFiles } from './atomic-file';
+import { LedgerDb } from './ledger-db';
+import {
+  chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
+} from './ledger-files';
+import { claimLedgerFolder, monthFileName, stateFileName, type LedgerLocation } from './ledger-layout';
+import { emptyManifest, type Manifest, type MonthEntry } from './manifest';
+import { defaultMigrationsDir, migrate, readMigrations } from './migrations';
+import { MonthSegments } from './month-segments';
+import { monthOf } from './month';
+import { RequestIndex } from './request-index';
+import { loadSqlJs } from './sqljs-loader';
+import { copyDimensionsInto, restoreDimensionsFrom } from './segment-dims';
+import { upgradeLegacyFile } from './legacy-upgrade';
+
+export interface LedgerOpenOptions {
+  location: LedgerLocation;
+  log: Logger;
+  /** Load only the state (marts, dimensions): for windows that read and for read-only commands. */
+  readOnly?: boolean;
+}
+
+/** What opening had to repair; the engine acts on it (re-read transcripts, rebuild marts). */
+export interface Recovery {
+  rereadSources: boolean;
+  rebuildMarts: boolean;
+}
+
+export interface SaveReport {
+  generation: number;
+  files: number;
+  bytes: number;
+  ms: number;
+}
+
+const NEXT_ID_KEY = 'next_event_id';
+
+/**
+ * The ledger folder, open: the state database (the working connection), the month segments
+ * (loaded when needed) and the request index. `save()` commits what changed as new files
+ * and one manifest rename; a crash at any instant leaves the previous or the next set.
+ */
+export class Ledger {
+  readonly months: MonthSegments;
+  readonly index: RequestIndex;
+  readonly recovery: Recovery = { rereadSources: false, rebuildMarts: false };
+  private nextId: number;
+  /** Months whose file failed its check at open, with the copy that replaces it. */
+  private readonly restored = new Map<string, Uint8Array | undefined>();
+
+  private constructor(
+    SQL: SqlJsStatic,
+    private readonly stateOwner: Database,
+    readonly db: LedgerDb,
+    readonly dir: string,
+    private manifest: Manifest,
+    private previous: Manifest | undefined,
+    readonly readOnly: boolean,
+    private readonly log: Logger,
+  ) {
+    this.months = new MonthSegments(SQL, Object.keys(manifest.months), (month) => this.loadMonth(month), log);
+    this.index = new RequestIndex(this.months);
+    const fromMonths = Math.max(0, ...Object.values(manifest.months).map((m) => m.maxId));
+    this.nextId = Math.max(Number(db.getMeta(NEXT_ID_KEY) ?? 1), fromMonths + 1);
+  }
+
+  static async open(options: LedgerOpenOptions): Promise<Ledger> {
+    const SQL = await loadSqlJs();
+    const { dir } = options.location;
+    const { log } = options;
+    if (!options.readOnly) {
+      claimLedgerFolder(dir);
+      const removed = removeTempFiles(dir);
+      if (removed) log.info(`removed ${removed} temporary file(s) left by an interrupted save`);
+    }
+    const choice = chooseManifest(dir, log);
+    const manifest = choice.manifest ?? emptyManifest();
+    const state = loadState(dir, manifest, choice.previous, log);
+    const stateOwner = new SQL.Database(state.bytes);
+    configure(stateOwner);
+    migrate(stateOwner, readMigrations(defaultMigrationsDir()), log);
+    const ledger = new Ledger(SQL, stateOwner, new LedgerDb(stateOwner), dir, manifest, choice.previous, !!options.readOnly, log);
+    if (choice.used !== 'primary' && choice.used !== 'none') ledger.recovery.rereadSources = true;
+    if (state.used === 'previous' || state.used === 'none') ledger.repairState(state.used);
+    if (!options.readOnly) ledger.checkMonths();
+    if (choice.used === 'none' && manifest.generation === 0 && options.location.legacyFile && !options.readOnly) {
+      await upgradeLegacyFile(ledger, options.location.legacyFile, log);
+    }
+    return ledger;
+  }
+
+  get generation(): number {
+    return this.manifest.generation;
+  }
+
+  allocateId(): number {
+    return this.nextId++;
+  }
+
+  /** Bytes per month file as committed (for benchmarks and the log). */
+  committedBytes(): number {
+    return this.manifest.state.bytes + Object.values(this.manifest.months).reduce((sum, m) => sum + m.bytes, 0);
+  }
+
+  /** Attaches a month's database to the state connection as `seg` for the duration of `work`. */
+  withMonthAttached<T>(month: string, work: () => T): T {
+    this.months.commitAll();
+    const file = `/${(this.months.db(month) as unknown as { filename: string }).filename}`;
+    this.db.run(`ATTACH '${file}' AS seg`);
+    try {
+      return work();
+    } finally {
+      this.db.run('DETACH seg');
+    }
+  }
+
+  /**
+   * Writes every changed month and the state as new files, then commits them with one
+   * manifest rename, then a backup copy of each. On failure nothing committed changes and
+   * the error is thrown (the caller logs it once).
+   */
+  save(): SaveReport {
+    if (this.readOnly) throw new Error('the ledger was opened read-only');
+    const started = performance.now();
+    const generation = this.manifest.generation + 1;
+    const written = new Map<string, Uint8Array>();
+    const months: Record<string, MonthEntry> = { ...this.manifest.months };
+    for (const m of this.months.exportDirty((_month, db) => copyDimensionsInto(db, this.db))) {
+      const name = monthFileName(m.month, generation);
+      months[m.month] = { ...writeDataFile(this.dir, name, m.bytes), rows: m.rows, maxId: m.maxId };
+      written.set(name, m.bytes);
+    }
+    this.db.setMeta(NEXT_ID_KEY, String(this.nextId));
+    const stateBytes = this.stateOwner.export();
+    configure(this.stateOwner);
+    const stateName = stateFileName(generation);
+    const state = writeDataFile(this.dir, stateName, stateBytes);
+    written.set(stateName, stateBytes);
+    const next: Manifest = { ...this.manifest, generation, savedAt: new Date().toISOString(), state, months };
+    commitManifest(this.dir, this.manifest.generation > 0 ? this.manifest : undefined, next);
+    this.previous = this.manifest.generation > 0 ? this.manifest : undefined;
+    this.manifest = next;
+    this.months.markSaved();
+    writeBackups(this.dir, next, written);
+    removeUnreferenced(this.dir, [next, this.previous]);
+    const current = monthOf(Date.now());
+    this.index.forget(this.months.evictClean(new Set([current])));
+    const bytes = [...written.values()].reduce((sum, b) => sum + b.length, 0);
+    return { generation, files: written.size, bytes, ms: performance.now() - started };
+  }
+
+  close(): void {
+    this.months.close();
+    this.stateOwner.close();
+  }
+
+  private loadMonth(month: string): Uint8Array | undefined {
+    if (this.restored.has(month)) return this.restored.get(month);
+    const entry = this.manifest.months[month];
+    if (!entry) return undefined;
+    const found = readChecked(this.dir, entry);
+    if (found) {
+      if (found.used === 'backup') this.log.warn(`ledger file ${entry.name} failed its check; using its backup copy`);
+      return found.bytes;
+    }
+    return this.fallBackMonth(month, entry);
+  }
+
+  /** A damaged month with no sound twin: its previous version, then the transcripts that still exist. */
+  private fallBackMonth(month: string, entry: MonthEntry): Uint8Array | undefined {
+    const aside = this.readOnly ? undefined : keepDamaged(this.dir, entry.name);
+    const older = this.previous?.months[month];
+    const found = older && older.name !== entry.name ? readChecked(this.dir, older) : undefined;
+    this.recovery.rereadSources = true;
+    this.recovery.rebuildMarts = true;
+    this.log.error(
+      `ledger file ${entry.name} is damaged${aside ? ` (kept as ${aside})` : ''}; ` +
+        (found ? 'restored its previous version' : 'no good copy is left') +
+        '; every transcript that still exists is read again (nothing is counted twice)',
+    );
+    return found?.bytes;
+  }
+
+  /**
+   * Checks every month file against its hash now (without loading it), so that damage is
+   * repaired before any write rather than found half-way through one.
+   */
+  private checkMonths(): void {
+    for (const [month, entry] of Object.entries(this.manifest.months)) {
+      if (readChecked(this.dir, entry)?.used === 'primary') continue;
+      this.restored.set(month, this.loadMonth(month));
+    }
+  }
+
+  /** The state came from an older copy or was lost: dimensions come back from the segments. */
+  private repairState(used: CopyUsed): void {
+    this.recovery.rereadSources = true;
+    this.recovery.rebuildMarts = true;
+    for (const month of this.months.months()) restoreDimensionsFrom(this.months.db(month), this.db);
+    this.log.warn(`ledger state ${used === 'previous' ? 'restored from its previous version' : 'rebuilt from the month segments'}`);
+  }
+}
+
+function loadState(dir: string, manifest: Manifest, previous: Manifest | undefined, log: Logger): { bytes: Uint8Array | undefined; used: CopyUsed } {
+  if (!manifest.state.name) return { bytes: undefined, used: 'primary' };
+  const found = readChecked(dir, manifest.state);
+  if (found) {
+    if (found.used === 'backup') log.warn(`ledger file ${manifest.state.name} failed its check; using its backup copy`);
+    return found;
+  }
+  const aside = keepDamaged(dir, manifest.state.name);
+  log.error(`ledger state ${manifest.state.name} is damaged${aside ? ` (kept as ${aside})` : ''}`);
+  const older = previous?.state.name && previous.state.name !== manifest.state.name ? readChecked(dir, previous.state) : undefined;
+  return older ? { bytes: older.bytes, used: 'previous' } : { bytes: undefined, used: 'none' };
+}
+
+function configure(db: Database): void {
+  // Durability comes from the atomic save; SQLite's journal need not touch (in-memory) files.
+  db.run('PRAGMA journal_mode = MEMORY');
+  db.run('PRAGMA synchronous = OFF');
+}

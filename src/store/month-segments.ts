@@ -1,0 +1,147 @@
+import type { BindParams, Database, SqlJsStatic, Statement } from 'sql.js';
+import { migrate, readMigrations, segmentMigrationsDir } from './migrations';
+import type { Logger } from '../core/log';
+
+/** A month's events as they will be written: bytes plus what the manifest records of them. */
+export interface ExportedMonth {
+  month: string;
+  bytes: Uint8Array;
+  rows: number;
+  maxId: number;
+}
+
+export type EventRow = [
+  id: number, req: bigint, grp: bigint | null, ts: number, session: number, project: number, model: number, attrs: number,
+  delta: number, input: number, output: number, cw5m: number, cw1h: number, cacheRead: number, reasoning: number,
+  cost: number, reported: number | null,
+];
+
+const INSERT = `INSERT INTO usage_events (id, req, grp, ts, session_id, project_id, model_id, attrs, message_delta,
+  input, output, cache_write_5m, cache_write_1h, cache_read, reasoning, cost_nanos, reported_nanos)
+  VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`;
+
+interface OpenMonth {
+  db: Database;
+  insert: Statement | undefined;
+  inTransaction: boolean;
+}
+
+/**
+ * The month segments this process has opened, each an sql.js database of its own (SQLite
+ * cannot attach or detach inside a transaction, so writes never go through an attachment).
+ * Months load lazily from verified bytes; written months are dirty until the next save.
+ */
+export class MonthSegments {
+  private readonly open = new Map<string, OpenMonth>();
+  private readonly dirty = new Set<string>();
+  private readonly known: Set<string>;
+
+  constructor(
+    private readonly SQL: SqlJsStatic,
+    knownMonths: Iterable<string>,
+    /** The month's committed bytes (checked), or undefined for a month never saved. */
+    private readonly load: (month: string) => Uint8Array | undefined,
+    private readonly log: Logger,
+  ) {
+    this.known = new Set(knownMonths);
+  }
+
+  /** Every month that has events, oldest first. */
+  months(): string[] {
+    return [...this.known].sort();
+  }
+
+  isDirty(month: string): boolean {
+    return this.dirty.has(month);
+  }
+
+  dirtyMonths(): string[] {
+    return [...this.dirty].sort();
+  }
+
+  db(month: string): Database {
+    return this.openMonth(month).db;
+  }
+
+  /** Adds one row to its month, inside that month's open transaction. */
+  insert(month: string, row: EventRow): void {
+    const open = this.openMonth(month);
+    if (!open.inTransaction) {
+      open.db.run('BEGIN');
+      open.inTransaction = true;
+    }
+    open.insert ??= open.db.prepare(INSERT);
+    open.insert.run(row as unknown as BindParams);
+    this.dirty.add(month);
+    this.known.add(month);
+  }
+
+  /** Ends every open write transaction (before reading across months or saving). */
+  commitAll(): void {
+    for (const open of this.open.values()) {
+      if (!open.inTransaction) continue;
+      open.db.run('COMMIT');
+      open.inTransaction = false;
+    }
+  }
+
+  /** Marks a month as changed by a statement run directly on its database. */
+  touch(month: string): void {
+    this.dirty.add(month);
+  }
+
+  /** The bytes of every dirty month, with `prepare` run on each first (it copies the dimensions in). */
+  exportDirty(prepare: (month: string, db: Database) => void): ExportedMonth[] {
+    this.commitAll();
+    return this.dirtyMonths().map((month) => {
+      const open = this.openMonth(month);
+      prepare(month, open.db);
+      const stats = open.db.exec('SELECT COUNT(*), COALESCE(MAX(id), 0) FROM usage_events')[0]!.values[0]!;
+      open.insert?.free();
+      open.insert = undefined;
+      return { month, bytes: open.db.export(), rows: Number(stats[0]), maxId: Number(stats[1]) };
+    });
+  }
+
+  markSaved(): void {
+    this.dirty.clear();
+  }
+
+  /** Closes clean months other than `keep` (their committed files stay the truth). */
+  evictClean(keep: ReadonlySet<string>): string[] {
+    const evicted: string[] = [];
+    for (const [month, open] of this.open) {
+      if (this.dirty.has(month) || keep.has(month) || open.inTransaction) continue;
+      open.insert?.free();
+      open.db.close();
+      this.open.delete(month);
+      evicted.push(month);
+    }
+    return evicted;
+  }
+
+  close(): void {
+    for (const open of this.open.values()) {
+      open.insert?.free();
+      open.db.close();
+    }
+    this.open.clear();
+  }
+
+  private openMonth(month: string): OpenMonth {
+    let open = this.open.get(month);
+    if (!open) {
+      const bytes = this.known.has(month) ? this.load(month) : undefined;
+      const db = new this.SQL.Database(bytes);
+      db.run('PRAGMA journal_mode = MEMORY');
+      db.run('PRAGMA synchronous = OFF');
+      if (!bytes) {
+        migrate(db, readMigrations(segmentMigrationsDir()), this.log, 'debug');
+        db.run('INSERT OR REPLACE INTO segment_meta (key, value) VALUES (?, ?)', ['month', month]);
+      }
+      open = { db, insert: undefined, inTransaction: false };
+      this.open.set(month, open);
+    }
+    return open;
+  }
+}
