@@ -22,7 +22,7 @@ const LOCK_WAIT_MS = 3_000;
 export async function runCli(options: CliOptions, log: Logger): Promise<string> {
   const location = locate(options.db);
   const mustWrite = options.command === 'ingest' || options.command === 'rebuild-marts';
-  if (mustWrite || options.ingest) claimLedgerFolder(location.dir);
+  if (mustWrite || options.ingest) claim(location.dir);
   const lock = new WriterLock(path.join(location.dir, LOCK_FILE), `agent-ledger ${options.command}`);
   const writer = (mustWrite || options.ingest) && (await acquire(lock, mustWrite ? LOCK_WAIT_MS : 0));
   if ((mustWrite || options.ingest) && !writer) {
@@ -41,6 +41,14 @@ export async function runCli(options: CliOptions, log: Logger): Promise<string> 
     }
   } finally {
     if (writer) lock.release();
+  }
+}
+
+function claim(dir: string): void {
+  try {
+    claimLedgerFolder(dir);
+  } catch (error) {
+    throw new UsageError(`cannot create the ledger folder ${dir}: ${(error as Error).message}`);
   }
 }
 

@@ -77,12 +77,13 @@ export class LedgerEngine {
   async ingest(options: IngestOptions = {}): Promise<IngestReport & { marts: MartRefresh }> {
     const report = await ingest(this.ledger, costNanos, this.log, options);
     if (report.filesRead > 0) this.dirty = true;
-    const marts = this.refreshMarts(report.months);
+    const marts = this.refreshMarts();
     return { ...report, marts };
   }
 
-  refreshMarts(months: Iterable<string> = this.ledger.months.dirtyMonths()): MartRefresh {
-    const result = refreshMarts(this.ledger, this.clock, months);
+  /** Folds what was written since the last refresh into the marts. */
+  refreshMarts(): MartRefresh {
+    const result = refreshMarts(this.ledger, this.clock, this.ledger.months.takeUnfolded());
     if (result.refreshed.length > 0) this.dirty = true;
     return result;
   }

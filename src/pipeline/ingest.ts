@@ -7,7 +7,6 @@ import { listTranscripts, rootExists, type TranscriptFile } from '../sources/fil
 import { resolveRoots, type TranscriptRoot } from '../sources/roots';
 import { EventWriter, zeroCounts, type PriceRequest, type WriteCounts } from '../store/event-writer';
 import type { Ledger } from '../store/ledger';
-import { monthOf } from '../store/month';
 import { Statements } from '../store/statement-cache';
 import { loadStoredFile, loadStoredFiles, planFile, recordFile, type FilePlan } from './file-ingest';
 import { parseFile, type ParseResult } from './parse-file';
@@ -36,8 +35,6 @@ export interface IngestProgress {
 }
 
 export interface IngestReport extends WriteCounts {
-  /** Months that received events (their marts need folding in). */
-  months: string[];
   roots: TranscriptRoot[];
   /** Roots that exist (hold a transcript folder). */
   rootsFound: number;
@@ -64,7 +61,7 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
   const db = ledger.db;
   const { jobs, roots, rootsFound } = planJobs(log, options);
   const report: IngestReport = {
-    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0, months: [],
+    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0,
     ...zeroCounts(),
   };
   const stored = options.onlyPaths ? undefined : loadStoredFiles(db);
@@ -72,7 +69,6 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
   const reads = new ReadAhead(plans, options.workers, options.threadedFromBytes ?? THREADED_READ_BYTES, log);
   const statements = new Statements(db.sql);
   const writer = new EventWriter({ months: ledger.months, index: ledger.index, statements, price, allocateId: () => ledger.allocateId() });
-  const months = new Set<string>();
   let lastYield = performance.now();
   db.run('BEGIN');
   try {
@@ -85,7 +81,6 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
       if (plan.read) {
         try {
           const result = await reads.result(i);
-          if (result.ok) for (const record of result.file.records) months.add(monthOf(record.ts));
           const outcome = recordFile(db, writer, jobs[i]!.file, plan, result, log);
           if (outcome.bytes > 0) report.filesRead++;
           report.bytes += outcome.bytes;
@@ -109,7 +104,6 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
     ledger.months.commitAll();
     await reads.close();
   }
-  report.months = [...months];
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }

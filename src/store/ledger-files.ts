@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import type { Logger } from '../core/log';
 import { safeList, sha256, syncDirectory, writeFileAtomic } from './atomic-file';
 import { BACKUP_DIR, isDataFileName, MANIFEST_FILE, PREVIOUS_MANIFEST_FILE } from './ledger-layout';
@@ -43,23 +44,44 @@ function read(file: string): ReturnType<typeof readManifest> {
   }
 }
 
+/** The compressed second copy of a data file, in `backup/`. */
+export function twinPath(dir: string, name: string): string {
+  return path.join(dir, BACKUP_DIR, `${name}${TWIN_SUFFIX}`);
+}
+
+const TWIN_SUFFIX = '.gz';
+
 /**
- * The bytes of a manifest entry, checked against its hash: the file, else its backup twin.
- * Undefined when neither copy is sound. A file that exists but cannot be read throws.
+ * The bytes of a manifest entry, checked against its hash: the file, else its compressed
+ * twin. Undefined when neither copy is sound. A file that exists but cannot be read throws.
  */
 export function readChecked(dir: string, entry: ManifestFile): { bytes: Uint8Array; used: CopyUsed } | undefined {
-  for (const [file, used] of [[path.join(dir, entry.name), 'primary'], [path.join(dir, BACKUP_DIR, entry.name), 'backup']] as const) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') continue;
-      throw new UnreadableLedgerError(`cannot read ledger file ${file}: ${(error as Error).message}`);
-    }
-    if (bytes.length === entry.bytes && sha256(bytes) === entry.sha256) return { bytes, used };
+  const primary = readIfPresent(path.join(dir, entry.name));
+  if (primary && sound(primary, entry)) return { bytes: primary, used: 'primary' };
+  const twin = readIfPresent(twinPath(dir, entry.name));
+  const bytes = twin && gunzipOrUndefined(twin);
+  return bytes && sound(bytes, entry) ? { bytes, used: 'backup' } : undefined;
+}
+
+function sound(bytes: Uint8Array, entry: ManifestFile): boolean {
+  return bytes.length === entry.bytes && sha256(bytes) === entry.sha256;
+}
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UnreadableLedgerError(`cannot read ledger file ${file}: ${(error as Error).message}`);
   }
-  return undefined;
+}
+
+function gunzipOrUndefined(bytes: Buffer): Buffer | undefined {
+  try {
+    return zlib.gunzipSync(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes a data file and returns its manifest entry. */
@@ -77,27 +99,30 @@ export function commitManifest(dir: string, current: Manifest | undefined, next:
   writeManifest(path.join(dir, MANIFEST_FILE), next);
 }
 
-/** A second copy of what this save wrote, so that damage to the newest files loses nothing. */
+/**
+ * A compressed second copy of every data file this save wrote (and of its manifest), so that
+ * damage to any one file, new or years old, loses nothing.
+ */
 export function writeBackups(dir: string, manifest: Manifest, written: Map<string, Uint8Array>): void {
-  const backup = path.join(dir, BACKUP_DIR);
-  fs.mkdirSync(backup, { recursive: true });
-  for (const [name, bytes] of written) writeFileAtomic(path.join(backup, name), bytes);
-  writeManifest(path.join(backup, MANIFEST_FILE), manifest);
-  const keep = new Set([...written.keys(), MANIFEST_FILE]);
-  for (const name of safeList(backup)) if (!keep.has(name) && isDataFileName(name)) fs.rmSync(path.join(backup, name), { force: true });
+  fs.mkdirSync(path.join(dir, BACKUP_DIR), { recursive: true });
+  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), zlib.gzipSync(bytes, { level: 1 }));
+  writeManifest(path.join(dir, BACKUP_DIR, MANIFEST_FILE), manifest);
 }
 
-/** Deletes data files that neither the current nor the previous manifest names. */
+/** Deletes data files (and twins) that neither the current nor the previous manifest names. */
 export function removeUnreferenced(dir: string, manifests: (Manifest | undefined)[]): void {
   const keep = new Set(manifests.flatMap((m) => (m ? manifestFiles(m) : [])));
-  let removed = false;
-  for (const name of safeList(dir)) {
-    if (isDataFileName(name) && !keep.has(name)) {
-      fs.rmSync(path.join(dir, name), { force: true });
-      removed = true;
+  for (const [folder, suffix] of [[dir, ''], [path.join(dir, BACKUP_DIR), TWIN_SUFFIX]] as const) {
+    let removed = false;
+    for (const name of safeList(folder)) {
+      const data = suffix && name.endsWith(suffix) ? name.slice(0, -suffix.length) : name;
+      if (isDataFileName(data) && (suffix === '' || name !== data) && !keep.has(data)) {
+        fs.rmSync(path.join(folder, name), { force: true });
+        removed = true;
+      }
     }
+    if (removed) syncDirectory(folder);
   }
-  if (removed) syncDirectory(dir);
 }
 
 /** Keeps a file that failed its check beside the ledger (never deleted), for inspection. */

@@ -34,6 +34,8 @@ interface OpenMonth {
 export class MonthSegments {
   private readonly open = new Map<string, OpenMonth>();
   private readonly dirty = new Set<string>();
+  /** Months written since the marts last folded them in. */
+  private readonly unfolded = new Set<string>();
   private readonly known: Set<string>;
 
   constructor(
@@ -73,7 +75,15 @@ export class MonthSegments {
     open.insert ??= open.db.prepare(INSERT);
     open.insert.run(row as unknown as BindParams);
     this.dirty.add(month);
+    this.unfolded.add(month);
     this.known.add(month);
+  }
+
+  /** The months written since the last call: what the marts have yet to fold in. */
+  takeUnfolded(): string[] {
+    const months = [...this.unfolded].sort();
+    this.unfolded.clear();
+    return months;
   }
 
   /** Ends every open write transaction (before reading across months or saving). */

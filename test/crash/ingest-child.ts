@@ -1,5 +1,5 @@
 /**
- * Child process for test/unit/crash.test.ts: opens an engine on a database file, ingests a
+ * Child process for test/unit/crash.test.ts: opens an engine on a ledger folder, ingests a
  * corpus in batches of files with a save after each batch, then once more in full, and prints
  * the totals. The parent kills it with SIGKILL at random moments and runs it again.
  *
@@ -12,6 +12,7 @@
 import type { Logger } from '../../src/core/log';
 import { NORMALIZERS } from '../../src/normalizers/registry';
 import { LedgerEngine } from '../../src/pipeline/engine';
+import { eventTotals } from '../fixtures/engine-harness';
 import { listTranscripts } from '../../src/sources/file-listing';
 import { resolveRoots } from '../../src/sources/roots';
 
@@ -43,18 +44,19 @@ function transcriptPaths(): string[] {
 }
 
 async function main(): Promise<void> {
-  const engine = await LedgerEngine.open({ dbFile: dbFile!, timeZone: 'UTC', log });
-  say(`opened ${engine.db.movedAside ?? '-'}`);
+  const engine = await LedgerEngine.open({ location: { dir: dbFile! }, timeZone: 'UTC', log });
+  const { recovery } = engine.ledger;
+  say(`opened ${recovery.rereadSources || recovery.rebuildMarts ? 'repaired' : '-'}`);
   if (filesPerSave > 0) {
     const paths = transcriptPaths();
     const batches = Math.ceil(paths.length / filesPerSave);
     for (let i = 0; i < batches; i++) {
       say(`batch ${i} ${batches}`);
-      const report = await engine.ingest({ roots, onlyPaths: new Set(paths.slice(i * filesPerSave, (i + 1) * filesPerSave)) });
-      if (report.files === 0) throw new Error(`batch ${i} matched no file: the listing and the engine disagree on paths`);
+      const ingested = await engine.ingest({ roots, onlyPaths: new Set(paths.slice(i * filesPerSave, (i + 1) * filesPerSave)) });
+      if (ingested.files === 0) throw new Error(`batch ${i} matched no file: the listing and the engine disagree on paths`);
       say(`saving ${i}`);
-      const bytes = engine.save();
-      say(`saved ${i} ${bytes}`);
+      const report = engine.save();
+      say(`saved ${i} ${report?.bytes ?? 0}`);
     }
   }
   await engine.ingest({ roots });
@@ -62,12 +64,8 @@ async function main(): Promise<void> {
   engine.save();
   say('saved final');
   const totals = engine.readers.periodTotals();
-  const requests = Number(engine.db.scalar('SELECT COUNT(*) FROM usage_events WHERE message_delta = 1'));
-  const events = engine.db.get(
-    `SELECT COUNT(*) AS rows, SUM(input) AS input, SUM(output) AS output, SUM(cache_write_5m) AS cw5,
-       SUM(cache_write_1h) AS cw1, SUM(cache_read) AS cr, SUM(cost_nanos) AS costNanos, SUM(message_delta) AS messages
-     FROM usage_events`,
-  );
+  const events = eventTotals(engine);
+  const requests = events.messages;
   const daily = engine.readers.dailyByModel();
   engine.close();
   say(`result ${JSON.stringify({ totals, requests, events, daily })}`);

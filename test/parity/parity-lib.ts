@@ -122,7 +122,7 @@ export function ccusageCodex(codexHome: string, zone = 'UTC'): DailySide {
 
 /** Our CLI on a fresh database: `daily --json -z <zone> --agent <agent>` with only that agent's folder. */
 export function oursDaily(agent: 'claude' | 'codex', dir: string, dbFile: string, preferBundle = false, zone = 'UTC'): DailySide {
-  fs.rmSync(dbFile, { force: true });
+  fs.rmSync(dbFile, { recursive: true, force: true });
   return oursReport(agent, dir, dbFile, preferBundle, zone);
 }
 
@@ -157,7 +157,7 @@ export function oursIncremental(agent: 'claude' | 'codex', dir: string, workDir:
   const live = path.join(workDir, `live-${agent}`);
   const dbFile = path.join(workDir, `incremental-${agent}.sqlite`);
   fs.rmSync(live, { recursive: true, force: true });
-  fs.rmSync(dbFile, { force: true });
+  fs.rmSync(dbFile, { recursive: true, force: true });
   const rng = new Rng(seed);
   const files = listFiles(dir).map((file) => {
     const size = fs.statSync(file).size;
@@ -182,7 +182,7 @@ export function oursIncremental(agent: 'claude' | 'codex', dir: string, workDir:
     report = oursReport(agent, live, dbFile, preferBundle, zone);
   }
   fs.rmSync(live, { recursive: true, force: true });
-  fs.rmSync(dbFile, { force: true });
+  fs.rmSync(dbFile, { recursive: true, force: true });
   return report!;
 }
 

@@ -31,7 +31,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateCorpus, type CorpusManifest } from '../fixtures/corpus-generator';
-import { LedgerEngine } from '../../src/pipeline/engine';
+import { memoryEngine } from '../fixtures/engine-harness';
 import { ccusageBinary, compareAgent, describeParity, fromDailyRows, tokenMismatches, truthSide } from './parity-lib';
 
 const NO_CCUSAGE = ccusageBinary() ? false : `ccusage 20.0.24 has no native binary for ${process.platform}-${process.arch}`;
@@ -119,7 +119,7 @@ describe('parity with ccusage 20.0.24', () => {
     // The CLI moves parsing to worker threads from 32 MiB to read; this corpus is smaller, so
     // the threaded path is forced here through the engine's API.
     for (const agent of ['claude', 'codex'] as const) {
-      const engine = await LedgerEngine.open({ dbFile: null, timeZone: 'UTC' });
+      const { engine } = await memoryEngine();
       try {
         const root = agent === 'claude' ? manifest.claudeRoot : manifest.codexHome;
         await engine.ingest({ roots: { [agent]: [root] }, agents: [agent], workers: 2, threadedFromBytes: 0 });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { AgentLedgerApi } from '../../src/extension';
+import { DEFAULT_FILTER } from '../../src/protocol/panel-protocol';
 import { claudeAssistant } from '../fixtures/transcript-lines';
 import { expectedFixtureCost, fixtureTranscriptPath } from '../e2e/fixture-corpus';
 
@@ -30,7 +31,7 @@ export function extensionSuite(): void {
       const extension = vscode.extensions.getExtension<AgentLedgerApi>(EXTENSION_ID);
       assert.ok(extension, 'the extension is installed');
       api = await extension.activate();
-      await until('the first ingest', () => api.live().engine && api.live().lastIngest);
+      await api.ready();
     });
 
     test('contributes its commands', async () => {
@@ -54,11 +55,14 @@ export function extensionSuite(): void {
     });
 
     test('Rebuild Marts gives the same numbers', async () => {
-      const readers = api.live().engine!.readers;
-      const before = JSON.stringify([readers.dailyByModel(), readers.projects(), readers.sessions(), readers.agents()]);
+      const everything = async () => {
+        const data = await api.engine().request('panel', { filter: { ...DEFAULT_FILTER, range: 'all' } });
+        assert.ok(data, 'the engine answers');
+        return JSON.stringify([data.daily, data.projects, data.sessions, data.models, data.agents]);
+      };
+      const before = await everything();
       await vscode.commands.executeCommand('agentLedger.rebuildMarts');
-      const after = api.live().engine!.readers;
-      assert.equal(JSON.stringify([after.dailyByModel(), after.projects(), after.sessions(), after.agents()]), before);
+      assert.equal(await everything(), before);
     });
 
     test('the cost panel receives the right data', async () => {

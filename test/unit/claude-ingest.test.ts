@@ -61,7 +61,7 @@ describe('Claude counting rules', () => {
       line({ messageId: 'm9', requestId: 'r9', ts: T, output: 7, sidechain: true }),
     ]);
     const report = await ingestAll(engine, dir);
-    assert.equal(report.sidechainReplays, 1);
+    assert.equal(report.replicaReplays, 1);
     const t = eventTotals(engine);
     assert.deepEqual([t.output, t.messages], [17, 2]);
   });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { MemoryLogger } from '../../src/core/log';
-import { LedgerDb } from '../../src/store/ledger-db';
+import { Ledger } from '../../src/store/ledger';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant, claudeUser, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
 
@@ -308,7 +308,7 @@ describe('commands on a tiny corpus', { concurrency: 4 }, () => {
     assert.match(out[2]!, /^events: 5 new requests, \d+ grown, \d+ duplicates skipped, 0 sidechain replays skipped$/);
     assert.equal(out[3], 'invalid lines: 0');
     assert.match(out[4]!, /^seconds: \d+\.\d{3}$/);
-    assert.ok(fs.statSync(dbFile('ingest')).size > 0, 'the database was saved');
+    assert.ok(fs.existsSync(path.join(dbFile('ingest'), 'manifest.json')), 'the ledger was saved');
 
     const second = await cli(['ingest', ...roots('ingest')]);
     assert.equal(second.code, 0, second.stderr);
@@ -456,8 +456,8 @@ describe('commands on a tiny corpus', { concurrency: 4 }, () => {
     assert.deepEqual(await reports(), before);
 
     // Wipe the marts behind the engine's back: rebuild-marts must derive them again from usage_events.
-    const ledger = await LedgerDb.open({ file: dbFile('rebuild'), log: new MemoryLogger() });
-    for (const table of ['daily_mart', 'provider_day_mart', 'model_day_mart', 'session_mart', 'project_mart']) ledger.run(`DELETE FROM ${table}`);
+    const ledger = await Ledger.open({ location: { dir: dbFile('rebuild') }, log: new MemoryLogger() });
+    for (const table of ['daily_mart', 'provider_day_mart', 'model_day_mart', 'session_mart', 'project_mart']) ledger.db.run(`DELETE FROM ${table}`);
     ledger.save();
     ledger.close();
     const wiped = JSON.parse((await cli(['daily', '--json', '--no-ingest', ...roots('rebuild')])).stdout) as { daily: unknown[] };

@@ -19,8 +19,8 @@ test('parsing on worker threads gives exactly what parsing on the main thread gi
     const b = await inline.ingest({ roots, workers: 0 });
     assert.ok(a.requests > 500, `a real corpus (${a.requests} requests)`);
     assert.deepEqual(
-      { requests: a.requests, grown: a.grown, duplicates: a.duplicates, replays: a.sidechainReplays, invalid: a.invalidLines, bytes: a.bytes },
-      { requests: b.requests, grown: b.grown, duplicates: b.duplicates, replays: b.sidechainReplays, invalid: b.invalidLines, bytes: b.bytes },
+      { requests: a.requests, grown: a.grown, duplicates: a.duplicates, replays: a.replicaReplays, invalid: a.invalidLines, bytes: a.bytes },
+      { requests: b.requests, grown: b.grown, duplicates: b.duplicates, replays: b.replicaReplays, invalid: b.invalidLines, bytes: b.bytes },
     );
     assert.deepEqual(eventTotals(threaded), eventTotals(inline));
     assert.deepEqual(threaded.readers.dailyByModel(), inline.readers.dailyByModel());

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { LedgerEngine } from '../../src/pipeline/engine';
-import { DB_FILE_NAME } from '../../src/pipeline/live-ledger';
-import { eventTotals, ingestAll, memoryEngine } from '../fixtures/engine-harness';
+import { ingestAll, memoryEngine } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
 
@@ -38,9 +36,11 @@ const sessionFile = (dir: TranscriptDir, s: number) => dir.claudePath(`-work-p${
 const line = (s: number, i: number, output: number) =>
   claudeAssistant({ messageId: `m${s}_${i}`, requestId: `r${s}_${i}`, sessionId: `s${s}`, ts: new Date(Date.UTC(2026, 10, 20, 8, s, i)).toISOString(), output });
 
-test('two windows on one storage folder end with exactly the single-writer totals', async () => {
+const IDLE_MS = 75_000;
+
+test('six windows with the production timings: one writer, no takeover while idle for 75 s, a killed writer replaced, exact totals', { timeout: 240_000 }, async () => {
   const dir = new TranscriptDir('agent-ledger-windows-');
-  const storage = path.join(dir.base, 'storage');
+  const ledger = path.join(dir.base, 'ledger');
   for (let s = 0; s < 40; s++) dir.write(sessionFile(dir, s), Array.from({ length: 30 }, (_, i) => line(s, i, 10 + i)));
   const id = '0199a213-81c0-7800-8aa1-00000000a0a0';
   dir.write(dir.codexPath(`sessions/2026/11/20/rollout-x-${id}.jsonl`), [
@@ -48,35 +48,45 @@ test('two windows on one storage folder end with exactly the single-writer total
     codexTokenCount('2026-11-20T08:00:01.000Z', { input: 100, output: 10 }),
   ]);
 
-  const first = openWindow(storage, dir);
-  const second = openWindow(storage, dir);
+  const windows = Array.from({ length: 6 }, () => openWindow(ledger, dir));
   try {
-    await until('both windows started', () => [first, second].every((w) => w.messages.some((m) => 'started' in m)));
-    const roles = [roleOf(first), roleOf(second)].sort();
-    assert.deepEqual(roles, ['reader', 'writer'], 'exactly one writer');
-    const [writer, reader] = roleOf(first) === 'writer' ? [first, second] : [second, first];
+    await until('every window started', () => windows.every((w) => w.messages.some((m) => 'started' in m)));
+    assert.deepEqual(windows.map(roleOf).filter((r) => r === 'writer').length, 1, 'exactly one writer');
+    const writer = windows.find((w) => roleOf(w) === 'writer')!;
+    const readers = windows.filter((w) => w !== writer);
 
-    // Streamed growth and new sessions while both run; then the writer dies without saving.
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const roleChanges = windows.map((w) => w.messages.filter((m) => 'role' in m).length);
+    assert.deepEqual(roleChanges, windows.map(() => 1), 'no window changed role while idle (no takeover from a live writer)');
+
+    // Streamed growth and new sessions while all run; readers see the writer's save.
     for (let s = 0; s < 40; s += 4) dir.append(sessionFile(dir, s), `${line(s, 0, 500)}\n${line(s, 99, 7)}\n`);
     for (let s = 40; s < 50; s++) dir.write(sessionFile(dir, s), Array.from({ length: 10 }, (_, i) => line(s, i, 3)));
-    await new Promise((r) => setTimeout(r, 300));
+    const grown = (w: Window) => w.messages.some((m) => typeof m.changed === 'number' && (m.changed as number) > 20_000);
+    await until('the readers picked up the save', () => readers.every(grown), 20_000);
+
     writer.child.kill('SIGKILL');
-    await until('the reader takes over', () => roleOf(reader) === 'writer');
+    const killedAt = Date.now();
+    await until('a reader takes over', () => readers.filter((w) => roleOf(w) === 'writer').length === 1, 30_000);
+    assert.ok(Date.now() - killedAt < 15_000 + 5_000 + 2_000, 'replaced within the stale time (plus one lock check)');
+    assert.equal(readers.filter((w) => roleOf(w) === 'writer').length, 1, 'exactly one successor');
     for (let s = 50; s < 55; s++) dir.write(sessionFile(dir, s), [line(s, 0, 1)]);
-    await new Promise((r) => setTimeout(r, 600));
-    reader.child.kill('SIGTERM');
-    await new Promise((r) => reader.child.once('exit', r));
+    await new Promise((r) => setTimeout(r, 3_000));
+    for (const w of readers) w.child.kill('SIGTERM');
+    await Promise.all(readers.map((w) => new Promise((r) => (w.child.exitCode !== null ? r(null) : w.child.once('exit', r)))));
+    for (const w of windows) {
+      assert.deepEqual(w.messages.filter((m) => 'error' in m || 'unhandledRejection' in m), [], 'no window logged an error or an unhandled rejection');
+    }
   } finally {
-    first.child.kill('SIGKILL');
-    second.child.kill('SIGKILL');
+    for (const w of windows) w.child.kill('SIGKILL');
   }
 
   const { engine: single } = await memoryEngine();
   await ingestAll(single, dir);
-  const saved = await LedgerEngine.open({ dbFile: path.join(storage, DB_FILE_NAME), timeZone: 'UTC' });
+  const { engine: saved } = await memoryEngine(ledger, { readOnly: true });
   try {
-    assert.deepEqual(eventTotals(saved), eventTotals(single));
     assert.deepEqual(saved.readers.periodTotals(), single.readers.periodTotals());
+    assert.deepEqual(saved.readers.dailyByModel(), single.readers.dailyByModel());
   } finally {
     saved.close();
     single.close();

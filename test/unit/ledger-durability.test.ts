@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { LedgerEngine } from '../../src/pipeline/engine';
+import { BACKUP_DIR, MANIFEST_FILE } from '../../src/store/ledger-layout';
+import { memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
+import { TranscriptDir } from '../fixtures/transcript-dir';
+import { claudeAssistant, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
+
+const DAYS = 60;
+const FIRST_DAY = Date.UTC(2026, 9, 3); // 3 Oct 2026: the 60 days span October, November and December
+
+const dayIso = (d: number, hour = 9, minute = 0) => new Date(FIRST_DAY + d * 86_400_000 + hour * 3_600_000 + minute * 60_000).toISOString();
+
+/** Day `d`'s transcripts: a Claude session with streamed repeats, and every fifth day a Codex rollout. */
+function writeDay(dir: TranscriptDir, d: number): string[] {
+  const session = `s${d}`;
+  const files = [dir.write(dir.claudePath(`-work-app${d % 3}/${session}.jsonl`), Array.from({ length: 3 }, (_, i) => [
+    claudeAssistant({ sessionId: session, cwd: `/work/app${d % 3}`, messageId: `m${d}_${i}`, requestId: `r${d}_${i}`, ts: dayIso(d, 9, i), input: 10 + d, output: 5 }),
+    claudeAssistant({ sessionId: session, cwd: `/work/app${d % 3}`, messageId: `m${d}_${i}`, requestId: `r${d}_${i}`, ts: dayIso(d, 9, i), input: 10 + d, output: 100 + d, cacheRead: 1000 * i }),
+  ]).flat())];
+  if (d % 5 === 0) {
+    const id = `0199a213-81c0-7800-8aa1-${String(d).padStart(12, '0')}`;
+    files.push(dir.write(dir.codexPath(`sessions/2026/x/${d}/rollout-${id}.jsonl`), [
+      codexMeta(dayIso(d, 10), id), codexTurnContext(dayIso(d, 10), 'gpt-5'),
+      codexTokenCount(dayIso(d, 10, 1), { input: 2000 + d, cached: 500, output: 70 }),
+    ]));
+  }
+  return files;
+}
+
+const daily = (engine: LedgerEngine) => engine.readers.dailyByModel();
+
+/** The ledger file written last (the manifest, a data file or a backup twin). */
+function mostRecentlyWritten(ledger: string): string {
+  const files = [ledger, path.join(ledger, BACKUP_DIR)].flatMap((dir) =>
+    fs.readdirSync(dir).map((name) => path.join(dir, name)).filter((f) => fs.statSync(f).isFile() && !f.endsWith('writer.lock')));
+  return files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs || b.localeCompare(a))[0]!;
+}
+
+/** Overwrites the middle of a file with other bytes, keeping its size (a torn or rotted write). */
+function damage(file: string): void {
+  const bytes = fs.readFileSync(file);
+  const at = Math.floor(bytes.length / 2);
+  bytes.fill(0x5a, at, Math.min(bytes.length, at + 4096));
+  if (bytes.length < 16) bytes.write('{damaged', 0);
+  fs.writeFileSync(file, bytes);
+}
+
+describe('history outlives the transcripts: 60 days, the first 30 deleted, the newest ledger file damaged', () => {
+  for (const savePattern of ['one save for all 60 days', 'a save after every day'] as const) {
+    for (const target of ['the most recently written file', 'manifest.json', 'the state file', 'the newest month file', 'the oldest month file'] as const) {
+      test(`${savePattern}; damaged: ${target}`, async () => {
+        const dir = new TranscriptDir('agent-ledger-60-');
+        const ledger = path.join(dir.base, 'ledger');
+        const byDay: string[][] = [];
+        let { engine } = await memoryEngine(ledger);
+        for (let d = 0; d < DAYS; d++) {
+          byDay.push(writeDay(dir, d));
+          if (savePattern === 'a save after every day') {
+            await engine.ingest({ roots: dir.roots });
+            engine.save();
+          }
+        }
+        await engine.ingest({ roots: dir.roots });
+        engine.save();
+        const before = daily(engine);
+        assert.equal(new Set(before.map((r) => r.day)).size, DAYS, 'every day has usage');
+        engine.close();
+
+        for (const file of byDay.slice(0, 30).flat()) fs.rmSync(file); // as Claude Code's cleanup does
+        const manifest = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8'));
+        const months = Object.keys(manifest.months).sort();
+        const victim = {
+          'the most recently written file': () => mostRecentlyWritten(ledger),
+          'manifest.json': () => path.join(ledger, MANIFEST_FILE),
+          'the state file': () => path.join(ledger, manifest.state.name),
+          'the newest month file': () => path.join(ledger, manifest.months[months.at(-1)!].name),
+          'the oldest month file': () => path.join(ledger, manifest.months[months[0]!].name),
+        }[target]();
+        damage(victim);
+
+        const reopened = await memoryEngine(ledger);
+        engine = reopened.engine;
+        try {
+          await engine.ingest({ roots: dir.roots });
+          engine.save();
+          assert.deepEqual(daily(engine), before, `every day's totals are exactly as before (damaged ${path.basename(victim)})`);
+          const repaired = reopened.log.lines.filter((l) => /damaged|failed its check|manifest/.test(l));
+          if (!victim.includes(`${path.sep}${BACKUP_DIR}${path.sep}`)) assert.ok(repaired.length > 0, `the log says what happened:\n${reopened.log.lines.join('\n')}`);
+          // And once more from the repaired files alone.
+          engine.close();
+          engine = (await memoryEngine(ledger)).engine;
+          assert.deepEqual(daily(engine), before, 'the repair was saved');
+        } finally {
+          engine.close();
+          dir.dispose();
+        }
+      });
+    }
+  }
+});
+
+describe('exactly-once across all history', () => {
+  let dir: TranscriptDir;
+  beforeEach(() => {
+    dir = new TranscriptDir('agent-ledger-resume-');
+  });
+  afterEach(() => dir.dispose());
+
+  test('a resumed session that copies a months-old message does not count it again, after restarts and saves', async () => {
+    const ledger = tempLedgerDir();
+    const old = claudeAssistant({ sessionId: 'old', messageId: 'm_old', requestId: 'r_old', ts: '2026-06-10T12:00:00.000Z', output: 700 });
+    dir.write(dir.claudePath('-work-a/old.jsonl'), [old]);
+    let { engine } = await memoryEngine(ledger);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    engine.close();
+    fs.rmSync(dir.claudePath('-work-a/old.jsonl')); // deleted by the cleanup
+    ({ engine } = await memoryEngine(ledger));
+    const now = claudeAssistant({ sessionId: 'new', messageId: 'm_new', requestId: 'r_new', ts: '2026-11-30T12:00:00.000Z', output: 3 });
+    dir.write(dir.claudePath('-work-a/new.jsonl'), [old, now]); // Claude Code copies the earlier transcript on resume
+    const report = await engine.ingest({ roots: dir.roots });
+    assert.equal(report.requests, 1, 'only the new message is new');
+    assert.equal(report.duplicates, 1, 'the copied message is a duplicate');
+    assert.deepEqual(engine.readers.periodTotals().outputTokens, 703);
+    engine.close();
+  });
+
+  test('a larger snapshot of a request after midnight moves it to the day of the kept line', async () => {
+    const ledger = tempLedgerDir();
+    const spec = { sessionId: 's', messageId: 'm1', requestId: 'r1' };
+    dir.write(dir.claudePath('-work-b/s.jsonl'), [claudeAssistant({ ...spec, ts: '2026-11-30T23:59:59.000Z', output: 10 })]);
+    const { engine } = await memoryEngine(ledger);
+    await engine.ingest({ roots: dir.roots });
+    dir.append(dir.claudePath('-work-b/s.jsonl'), `${claudeAssistant({ ...spec, ts: '2026-12-01T00:00:01.000Z', output: 50 })}\n`);
+    await engine.ingest({ roots: dir.roots });
+    const days = engine.readers.periods('day').map((p) => [p.period, p.outputTokens, p.messages]);
+    assert.deepEqual(days, [['2026-11-30', 0, 0], ['2026-12-01', 50, 1]], 'counted once, on the day of the largest line');
+    engine.close();
+  });
+});
