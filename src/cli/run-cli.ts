@@ -1,7 +1,8 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import { LedgerEngine } from '../pipeline/engine';
-import { claimLedgerFolder, LOCK_FILE, NotALedgerError, resolveLedgerLocation, type LedgerLocation } from '../store/ledger-layout';
+import { claimLedgerFolder, LOCK_FILE, MANIFEST_FILE, NotALedgerError, resolveLedgerLocation, type LedgerLocation } from '../store/ledger-layout';
 import { UnreadableLedgerError } from '../store/ledger-files';
 import { WriterLock } from '../store/writer-lock';
 import type { IngestReport } from '../pipeline/ingest';
@@ -21,11 +22,12 @@ const LOCK_WAIT_MS = 3_000;
  */
 export async function runCli(options: CliOptions, log: Logger): Promise<string> {
   const location = locate(options.db);
-  const mustWrite = options.command === 'ingest' || options.command === 'rebuild-marts';
-  if (mustWrite || options.ingest) claim(location.dir);
+  const mustWrite = options.command === 'ingest' || options.command === 'rebuild-marts' || upgradePending(location);
+  const wantsWrite = mustWrite || options.ingest;
+  if (wantsWrite) claim(location.dir);
   const lock = new WriterLock(path.join(location.dir, LOCK_FILE), `agent-ledger ${options.command}`);
-  const writer = (mustWrite || options.ingest) && (await acquire(lock, mustWrite ? LOCK_WAIT_MS : 0));
-  if ((mustWrite || options.ingest) && !writer) {
+  const writer = wantsWrite && (await acquire(lock, mustWrite ? LOCK_WAIT_MS : 0));
+  if (wantsWrite && !writer) {
     const owner = lock.owner() ?? 'another process';
     if (mustWrite) throw new UsageError(`${owner} is updating the ledger ${location.dir}; try again once it is done`);
     log.warn(`${owner} is updating the ledger; showing its last save`);
@@ -42,6 +44,11 @@ export async function runCli(options: CliOptions, log: Logger): Promise<string> 
   } finally {
     if (writer) lock.release();
   }
+}
+
+/** A 0.1.0 file waits beside a folder that has no ledger yet: the first run upgrades it. */
+function upgradePending(location: LedgerLocation): boolean {
+  return location.legacyFile !== undefined && !fs.existsSync(path.join(location.dir, MANIFEST_FILE));
 }
 
 function claim(dir: string): void {

@@ -1,374 +1,223 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { MemoryLogger } from '../../src/core/log';
-import { LedgerEngine } from '../../src/pipeline/engine';
 import { writeFileAtomic } from '../../src/store/atomic-file';
-import { LedgerDb } from '../../src/store/ledger-db';
-import { migrate, readMigrations } from '../../src/store/migrations';
+import { HashIndex } from '../../src/store/hash-index';
+import { hash64 } from '../../src/store/key-hash';
+import { MANIFEST_FILE, resolveLedgerLocation } from '../../src/store/ledger-layout';
+import { defaultMigrationsDir, migrate, readMigrations } from '../../src/store/migrations';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
-import { eventTotals } from '../fixtures/engine-harness';
+import { memoryEngine } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
-import { claudeAssistant, claudeUser, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
+import { claudeAssistant } from '../fixtures/transcript-lines';
 
-const SHIPPED_MIGRATIONS = path.resolve(__dirname, '../../migrations');
+const REPO = path.resolve(__dirname, '../..');
+const CLI = path.join(REPO, 'src/cli.ts');
 
 function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A copy of the shipped migrations plus `extra` files (name → SQL). */
-function migrationsCopy(base: string, extra: Record<string, string> = {}): string {
-  const dir = path.join(base, 'migrations');
-  fs.mkdirSync(dir, { recursive: true });
-  for (const file of fs.readdirSync(SHIPPED_MIGRATIONS)) fs.copyFileSync(path.join(SHIPPED_MIGRATIONS, file), path.join(dir, file));
-  for (const [name, sql] of Object.entries(extra)) fs.writeFileSync(path.join(dir, name), sql);
-  return dir;
+function cli(args: string[], prefix: string[] = []): { code: number | null; stdout: string; stderr: string } {
+  const [command, ...rest] = [...prefix, process.execPath, '--import', 'tsx', CLI, ...args];
+  const result = spawnSync(command!, rest, { cwd: REPO, encoding: 'utf8', env: { ...process.env, CLAUDE_CONFIG_DIR: '', CODEX_HOME: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
-
-interface MigrationRow { version: number; name: string; applied_at: number }
-
-const migrationRows = (db: LedgerDb) =>
-  db.all<MigrationRow>('SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
 
 const tableExists = (db: { exec(sql: string, params?: (string | number)[]): { values: unknown[][] }[] }, name: string) =>
   (db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name])[0]?.values.length ?? 0) > 0;
 
-const appliedLines = (log: MemoryLogger) => log.lines.filter((l) => l.startsWith('info applied migration'));
+describe('state migrations', () => {
+  test('the shipped migrations are applied in numeric order and recorded; again, nothing is applied', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    const log = new MemoryLogger();
+    try {
+      assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), [1, 2]);
+      for (const table of ['meta', 'source_files', 'dim_session', 'daily_mart', 'session_mart', 'session_model_mart']) assert.ok(tableExists(db, table), table);
+      assert.equal(tableExists(db, 'usage_events'), false, 'events live in month segments, not in the state');
+      assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), []);
+    } finally {
+      db.close();
+    }
+  });
 
-/** A small corpus: Claude (streamed repeats, two models, one unpriced) and one Codex rollout. */
-function writeSmallCorpus(dir: TranscriptDir): void {
-  const a = { sessionId: 's1', cwd: '/work/app' };
-  dir.write(dir.claudePath('-work-app/s1.jsonl'), [
-    claudeUser('hello', '2026-11-20T09:00:00.000Z', 's1'),
-    claudeAssistant({ ...a, messageId: 'm1', requestId: 'r1', ts: '2026-11-20T09:00:01.000Z', input: 1200, output: 40, cacheRead: 9000 }),
-    claudeAssistant({ ...a, messageId: 'm1', requestId: 'r1', ts: '2026-11-20T09:00:02.000Z', input: 1200, output: 400, cacheRead: 9000 }),
-    claudeAssistant({ ...a, messageId: 'm2', requestId: 'r2', ts: '2026-11-21T23:59:59.000Z', model: 'claude-opus-4-6', split: { m5: 300, h1: 700 }, output: 77 }),
-    claudeAssistant({ ...a, messageId: 'm3', requestId: 'r3', ts: '2026-11-22T00:00:00.000Z', model: 'claude-opus-4-9', output: 5 }),
-  ]);
-  const id = '0199a213-81c0-7800-8aa1-0000000000aa';
-  dir.write(dir.codexPath(`sessions/2026/11/20/rollout-2026-11-20T10-00-00-${id}.jsonl`), [
-    codexMeta('2026-11-20T10:00:00.000Z', id),
-    codexTurnContext('2026-11-20T10:00:00.000Z', 'gpt-5-codex'),
-    codexTokenCount('2026-11-20T10:01:00.000Z', { input: 5000, cached: 1000, output: 300 }),
-    codexTokenCount('2026-11-20T10:02:00.000Z', { input: 5000, cached: 1000, output: 300 }),
-    codexTokenCount('2026-11-21T10:03:00.000Z', { input: 8000, cached: 3000, output: 500 }),
-  ]);
-}
+  test('a failing migration records nothing and leaves no partial effect', async () => {
+    const base = tempDir('agent-ledger-migrations-');
+    fs.cpSync(defaultMigrationsDir(), base, { recursive: true });
+    fs.writeFileSync(path.join(base, '003_broken.sql'), "CREATE TABLE half (x INTEGER);\nINSERT INTO meta VALUES ('marker', 'yes');\nCREATE TABLE oops (;");
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    try {
+      assert.throws(() => migrate(db, readMigrations(base), new MemoryLogger()), /migration 3_broken failed: .*syntax error/);
+      assert.deepEqual(db.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2]]);
+      assert.equal(tableExists(db, 'half'), false);
+      assert.equal(db.exec("SELECT 1 FROM meta WHERE key = 'marker'").length, 0);
+    } finally {
+      db.close();
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
 
-/** Everything a user can see, from the marts, plus the raw event sums. */
-function snapshot(engine: LedgerEngine) {
-  return {
-    events: eventTotals(engine),
-    requests: engine.db.scalar('SELECT COUNT(*) FROM usage_events WHERE message_delta = 1'),
-    period: engine.readers.periodTotals(),
-    daily: engine.readers.dailyByModel(),
-    sessions: engine.readers.sessions(),
-  };
-}
-
-async function referenceSnapshot(dir: TranscriptDir) {
-  const engine = await LedgerEngine.open({ dbFile: null, timeZone: 'UTC' });
-  try {
-    await engine.ingest({ roots: dir.roots });
-    return snapshot(engine);
-  } finally {
-    engine.close();
-  }
-}
-
-describe('migrations', () => {
+describe('atomic files and a full disk', () => {
   let base: string;
   beforeEach(() => {
-    base = tempDir('agent-ledger-store-');
+    base = tempDir('agent-ledger-atomic-');
   });
-  afterEach(() => {
-    fs.rmSync(base, { recursive: true, force: true });
-  });
-
-  test('the shipped migrations are applied in order on a new database and recorded', async () => {
-    const log = new MemoryLogger();
-    const db = await LedgerDb.open({ file: null, log });
-    try {
-      const rows = migrationRows(db);
-      assert.deepEqual(rows.map((r) => [r.version, r.name]), [[1, 'events'], [2, 'marts']]);
-      assert.ok(rows[0]!.applied_at <= rows[1]!.applied_at, 'applied_at follows the order');
-      assert.deepEqual(appliedLines(log), ['info applied migration 1_events', 'info applied migration 2_marts']);
-      for (const table of ['meta', 'source_files', 'request_ledger', 'usage_events', 'daily_mart', 'project_mart']) {
-        assert.ok(tableExists(db.sql, table), `table ${table} exists`);
-      }
-    } finally {
-      db.close();
-    }
-  });
-
-  test('migrations run in numeric order, not file-name order', async () => {
-    // "010" sorts before "9" as text; 010 needs the table 9 creates.
-    const dir = migrationsCopy(base, {
-      '9_nine.sql': 'CREATE TABLE nine (x INTEGER);',
-      '010_ten.sql': 'CREATE INDEX nine_by_x ON nine (x);',
-    });
-    const log = new MemoryLogger();
-    const db = await LedgerDb.open({ file: null, log, migrationsDir: dir });
-    try {
-      assert.deepEqual(migrationRows(db).map((r) => [r.version, r.name]), [[1, 'events'], [2, 'marts'], [9, 'nine'], [10, 'ten']]);
-      assert.deepEqual(appliedLines(log), [
-        'info applied migration 1_events',
-        'info applied migration 2_marts',
-        'info applied migration 9_nine',
-        'info applied migration 10_ten',
-      ]);
-    } finally {
-      db.close();
-    }
-  });
-
-  test('opening a migrated database again applies nothing', async () => {
-    const file = path.join(base, 'ledger.sqlite');
-    const first = await LedgerDb.open({ file, log: new MemoryLogger() });
-    const before = migrationRows(first);
-    first.save();
-    first.close();
-
-    const log = new MemoryLogger();
-    const again = await LedgerDb.open({ file, log });
-    try {
-      assert.deepEqual(appliedLines(log), []);
-      assert.deepEqual(migrationRows(again), before, 'same versions, names and applied_at');
-      assert.deepEqual(migrate(again.sql, readMigrations(SHIPPED_MIGRATIONS), log), []);
-      assert.equal(again.movedAside, undefined);
-    } finally {
-      again.close();
-    }
-  });
-
-  test('a failing migration records nothing, leaves no partial effect, and is applied once fixed', async () => {
-    const broken = [
-      'CREATE TABLE broken_half (x INTEGER);',
-      "INSERT INTO meta (key, value) VALUES ('broken_marker', 'yes');",
-      'CREATE TABLE oops (;',
-    ].join('\n');
-    const dir = migrationsCopy(base, { '003_broken.sql': broken });
-    const SQL = await loadSqlJs();
-
-    // Straight on a database: the failure names the migration, and 003 left nothing behind.
-    const raw = new SQL.Database();
-    try {
-      assert.throws(() => migrate(raw, readMigrations(dir), new MemoryLogger()), /migration 3_broken failed: .*syntax error/);
-      assert.deepEqual(raw.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2]]);
-      assert.equal(tableExists(raw, 'broken_half'), false, 'the valid statement before the error was rolled back');
-      assert.equal(raw.exec("SELECT 1 FROM meta WHERE key = 'broken_marker'").length, 0);
-    } finally {
-      raw.close();
-    }
-
-    // On a database file: opening fails with a clear error and leaves the file as it was.
-    const file = path.join(base, 'ledger.sqlite');
-    const created = await LedgerDb.open({ file, log: new MemoryLogger() });
-    created.setMeta('keep', 'me');
-    created.save();
-    created.close();
-    const bytes = fs.readFileSync(file);
-    const failedLog = new MemoryLogger();
-    await assert.rejects(LedgerDb.open({ file, log: failedLog, migrationsDir: dir }), /migration 3_broken failed/);
-    assert.deepEqual(fs.readFileSync(file), bytes, 'the database file is untouched');
-    assert.deepEqual(fs.readdirSync(base).filter((f) => f.includes('.corrupt-')), [], 'a failed migration is not mistaken for corruption');
-    assert.ok(!failedLog.has('error', 'unreadable'));
-
-    // Fixed: the next open applies 003 (and only it).
-    fs.writeFileSync(path.join(dir, '003_broken.sql'), broken.replace('CREATE TABLE oops (;', 'CREATE TABLE oops (y INTEGER);'));
-    const log = new MemoryLogger();
-    const fixed = await LedgerDb.open({ file, log, migrationsDir: dir });
-    try {
-      assert.deepEqual(appliedLines(log), ['info applied migration 3_broken']);
-      assert.deepEqual(migrationRows(fixed).map((r) => r.version), [1, 2, 3]);
-      assert.ok(tableExists(fixed.sql, 'broken_half'));
-      assert.ok(tableExists(fixed.sql, 'oops'));
-      assert.equal(fixed.getMeta('broken_marker'), 'yes');
-      assert.equal(fixed.getMeta('keep'), 'me');
-    } finally {
-      fixed.close();
-    }
-  });
-});
-
-describe('atomic save', () => {
-  let dir: TranscriptDir;
-  let file: string;
-  beforeEach(() => {
-    dir = new TranscriptDir('agent-ledger-save-');
-    file = path.join(dir.base, 'db', 'ledger.sqlite');
-    writeSmallCorpus(dir);
-  });
-  afterEach(() => dir.dispose());
-
-  test('a saved database re-opens with the same data and remembers what it has read', async () => {
-    const engine = await LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log: new MemoryLogger() });
-    await engine.ingest({ roots: dir.roots });
-    const before = snapshot(engine);
-    assert.ok(before.events.messages > 0, 'the corpus has requests');
-    const written = engine.save();
-    engine.close();
-    assert.equal(written, fs.statSync(file).size);
-    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['ledger.sqlite'], 'no temporary file left behind');
-
-    const log = new MemoryLogger();
-    const reopened = await LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log });
-    try {
-      assert.equal(reopened.db.movedAside, undefined);
-      assert.deepEqual(snapshot(reopened), before);
-      const again = await reopened.ingest({ roots: dir.roots });
-      assert.equal(again.filesRead, 0, 'read offsets were saved');
-      assert.equal(again.requests + again.grown, 0);
-      assert.deepEqual(snapshot(reopened), before);
-    } finally {
-      reopened.close();
-    }
-  });
-
-  test('a stale temporary file from a crashed save does not break opening or the next save', async () => {
-    const engine = await LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log: new MemoryLogger() });
-    await engine.ingest({ roots: dir.roots });
-    const before = snapshot(engine);
-    engine.save();
-    engine.close();
-    const saved = fs.readFileSync(file);
-    const foreign = `${file}.tmp-999999`;
-    const own = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(foreign, saved.subarray(0, Math.floor(saved.length / 2))); // a half-written save
-    fs.writeFileSync(own, Buffer.from('garbage from an earlier process with this pid'));
-
-    const log = new MemoryLogger();
-    const reopened = await LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log });
-    try {
-      assert.equal(reopened.db.movedAside, undefined);
-      assert.ok(!log.has('error', 'unreadable'));
-      assert.deepEqual(snapshot(reopened), before);
-      dir.append(dir.claudePath('-work-app/s1.jsonl'), `${claudeAssistant({ messageId: 'm9', requestId: 'r9', sessionId: 's1', ts: '2026-11-22T10:00:00.000Z', output: 9 })}\n`);
-      await reopened.ingest({ roots: dir.roots });
-      reopened.save();
-    } finally {
-      reopened.close();
-    }
-    assert.equal(fs.existsSync(own), false, 'the save replaced its own temporary file');
-
-    const third = await LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log: new MemoryLogger() });
-    try {
-      assert.equal(third.db.movedAside, undefined);
-      assert.equal(snapshot(third).events.messages, before.events.messages + 1);
-    } finally {
-      third.close();
-    }
-  });
+  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
   test('writeFileAtomic creates missing folders and replaces the whole content', () => {
-    const target = path.join(dir.base, 'a', 'b', 'c.bin');
-    writeFileAtomic(target, Buffer.alloc(10_000, 1));
-    writeFileAtomic(target, Buffer.from([7, 8, 9]));
-    assert.deepEqual(fs.readFileSync(target), Buffer.from([7, 8, 9]));
-    assert.deepEqual(fs.readdirSync(path.dirname(target)), ['c.bin']);
+    const file = path.join(base, 'a', 'b', 'f.bin');
+    writeFileAtomic(file, Buffer.from('first, longer content'));
+    writeFileAtomic(file, Buffer.from('second'));
+    assert.equal(fs.readFileSync(file, 'utf8'), 'second');
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['f.bin'], 'no temporary file left');
+  });
+
+  test('a save that does not fit (file-size limit) keeps the last saved ledger, removes its temporary files and exits 1', () => {
+    const dir = new TranscriptDir('agent-ledger-full-');
+    const ledger = path.join(base, 'ledger');
+    try {
+      const lines = (n: number, from: number) => Array.from({ length: n }, (_, i) =>
+        claudeAssistant({ sessionId: `s${from + i}`, messageId: `m${from + i}`, requestId: `r${from + i}`, ts: '2026-11-20T10:00:00.000Z', output: 1 + i }));
+      dir.write(dir.claudePath('-w/a.jsonl'), lines(20, 0));
+      const first = cli(['--db', ledger, 'ingest', '--claude-dir', dir.claudeRoot]);
+      assert.equal(first.code, 0, first.stderr);
+      const manifest = fs.readFileSync(path.join(ledger, MANIFEST_FILE));
+      dir.write(dir.claudePath('-w/b.jsonl'), lines(3000, 1000));
+      const full = cli(['--db', ledger, 'ingest', '--claude-dir', dir.claudeRoot], ['prlimit', '--fsize=20000']);
+      assert.equal(full.code, 1, `exit status 1: ${full.stdout}${full.stderr}`);
+      assert.match(full.stderr.trim(), /^agent-ledger: cannot save ledger .*(EFBIG|file too large)/);
+      assert.equal(full.stderr.trim().split('\n').length, 1, `one line: ${full.stderr}`);
+      assert.deepEqual(fs.readFileSync(path.join(ledger, MANIFEST_FILE)), manifest, 'the committed manifest is untouched');
+      const leftovers = [ledger, path.join(ledger, 'backup')].flatMap((d) => fs.readdirSync(d)).filter((f) => f.includes('.tmp-'));
+      assert.deepEqual(leftovers, [], 'temporary files removed');
+      const report = cli(['--db', ledger, 'daily', '--json', '--no-ingest', '-z', 'UTC']);
+      assert.equal(JSON.parse(report.stdout).totals.outputTokens, 210, 'the last saved ledger opens as it was');
+      const again = cli(['--db', ledger, 'ingest', '--claude-dir', dir.claudeRoot]);
+      assert.equal(again.code, 0, again.stderr);
+    } finally {
+      dir.dispose();
+    }
+  });
+
+  test('temporary files left by a killed save are removed when the ledger is next opened', async () => {
+    const ledger = path.join(base, 'ledger');
+    (await memoryEngine(ledger)).engine.close();
+    fs.writeFileSync(path.join(ledger, 'state.g7.sqlite.tmp-4242-abcdef'), 'half a save');
+    const { engine, log } = await memoryEngine(ledger);
+    engine.close();
+    assert.deepEqual(fs.readdirSync(ledger).filter((f) => f.includes('.tmp-')), []);
+    assert.ok(log.has('info', 'removed 1 temporary file'), log.lines.join('\n'));
   });
 });
 
-/** Deterministic "random" bytes (xorshift), so that a failure can be reproduced. */
-function noise(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-describe('corrupt database file', () => {
-  let dir: TranscriptDir;
-  let file: string;
+describe('only ledgers are touched (--db)', () => {
+  let base: string;
   beforeEach(() => {
-    dir = new TranscriptDir('agent-ledger-corrupt-');
-    file = path.join(dir.base, 'ledger.sqlite');
-    writeSmallCorpus(dir);
+    base = tempDir('agent-ledger-db-');
   });
-  afterEach(() => dir.dispose());
+  afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
-  /** A real database of this corpus, as saved by the engine. */
-  async function realDatabase(): Promise<Buffer> {
-    const engine = await LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log: new MemoryLogger() });
-    await engine.ingest({ roots: dir.roots });
-    engine.save();
-    engine.close();
-    const bytes = fs.readFileSync(file);
-    fs.rmSync(file);
-    return bytes;
-  }
+  const refusedUntouched = (target: string, pattern: RegExp) => {
+    const before = fs.statSync(target).isFile() ? fs.readFileSync(target) : fs.readdirSync(target);
+    const result = cli(['--db', target, 'ingest', '--claude-dir', base]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr.trim(), pattern);
+    assert.equal(result.stderr.trim().split('\n').length, 1, `one line: ${result.stderr}`);
+    assert.deepEqual(fs.statSync(target).isFile() ? fs.readFileSync(target) : fs.readdirSync(target), before, 'left exactly as it was');
+    assert.deepEqual(fs.readdirSync(path.dirname(target)).filter((f) => f.includes('corrupt') || f.includes('damaged')), []);
+  };
 
-  const cases: [string, () => Promise<Buffer>][] = [
-    ['random bytes', async () => noise(3 * 4096, 0x5eed)],
-    ['a real database cut in half', async () => {
-      const bytes = await realDatabase();
-      return bytes.subarray(0, Math.floor(bytes.length / 2));
-    }],
-    ['a real database missing its last 100 bytes', async () => {
-      const bytes = await realDatabase();
-      return bytes.subarray(0, bytes.length - 100);
-    }],
-    ['a real database with its header only', async () => (await realDatabase()).subarray(0, 100)],
-    ['an empty file', async () => Buffer.alloc(0)],
-  ];
-
-  test('a path that is a directory is refused, never moved aside as if it were a corrupt file', async () => {
-    fs.mkdirSync(file);
-    fs.writeFileSync(path.join(file, 'keep.txt'), 'user data');
-    const log = new MemoryLogger();
-    await assert.rejects(LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log }), (error: Error) => error.message.includes(file));
-    assert.ok(fs.statSync(file).isDirectory(), 'the directory is where it was');
-    assert.equal(fs.readFileSync(path.join(file, 'keep.txt'), 'utf8'), 'user data');
-    assert.deepEqual(fs.readdirSync(dir.base).filter((f) => f.includes('.corrupt-')), []);
+  test('a text file is refused and left as it was', () => {
+    const file = path.join(base, 'notes.txt');
+    fs.writeFileSync(file, 'my notes\n');
+    refusedUntouched(file, /notes\.txt is a file that is not an Agent Ledger ledger; refusing to touch it$/);
   });
 
-  for (const [name, corrupt] of cases) {
-    test(`${name}: moved aside intact, one clear error logged, and an ingest rebuilds the same totals`, async () => {
-      const reference = await referenceSnapshot(dir);
-      assert.ok(reference.events.messages > 0, 'the corpus has requests');
-      const bytes = await corrupt();
-      fs.writeFileSync(file, bytes);
+  test('a SQLite database of another program is refused', async () => {
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE contacts (name TEXT)');
+    const file = path.join(base, 'contacts.sqlite');
+    fs.writeFileSync(file, db.export());
+    db.close();
+    refusedUntouched(file, /is a file that is not an Agent Ledger ledger/);
+  });
 
-      const log = new MemoryLogger();
-      const engine = await LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log });
-      try {
-        const aside = engine.db.movedAside;
-        assert.ok(aside, 'the file was moved aside');
-        assert.ok(aside.startsWith(`${file}.corrupt-`), `aside name: ${aside}`);
-        assert.deepEqual(fs.readFileSync(aside), bytes, 'the original bytes are preserved');
-        assert.equal(fs.existsSync(file), false, 'nothing written at the path until the next save');
-        const errors = log.lines.filter((l) => l.startsWith('error'));
-        assert.equal(errors.length, 1, errors.join('\n'));
-        assert.match(errors[0]!, /unreadable/);
-        assert.ok(errors[0]!.includes(file) && errors[0]!.includes(aside), `names both paths: ${errors[0]}`);
+  test('a folder holding other files is refused', () => {
+    const folder = path.join(base, 'photos');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'cat.jpg'), 'meow');
+    refusedUntouched(folder, /photos is a folder that is not an Agent Ledger ledger .*refusing to write into it$/);
+  });
 
-        assert.deepEqual(snapshot(engine).events.messages, 0, 'starts empty');
-        await engine.ingest({ roots: dir.roots });
-        assert.deepEqual(snapshot(engine), reference);
-        engine.save();
-      } finally {
-        engine.close();
+  test('a symbolic link to a ledger folder is followed: the link stays, the real folder is written', () => {
+    const real = path.join(base, 'real-ledger');
+    const link = path.join(base, 'link');
+    const claude = path.join(base, 'claude');
+    fs.mkdirSync(path.join(claude, 'projects', 'w'), { recursive: true });
+    fs.writeFileSync(path.join(claude, 'projects', 'w', 'a.jsonl'), `${claudeAssistant({ messageId: 'm', requestId: 'r', ts: '2026-11-20T10:00:00.000Z', output: 4 })}\n`);
+    assert.equal(cli(['--db', real, 'ingest', '--claude-dir', claude]).code, 0);
+    fs.symlinkSync(real, link);
+    const result = cli(['--db', link, 'ingest', '--claude-dir', claude]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(fs.lstatSync(link).isSymbolicLink(), 'still a link');
+    assert.deepEqual(resolveLedgerLocation(link), { dir: real });
+  });
+
+  test('a sound ledger that cannot be read is refused with a clear error, never replaced', async () => {
+    const ledger = path.join(base, 'ledger');
+    const dir = new TranscriptDir('agent-ledger-unreadable-');
+    try {
+      dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'm', requestId: 'r', ts: '2026-11-20T10:00:00.000Z', output: 9 })]);
+      assert.equal(cli(['--db', ledger, 'ingest', '--claude-dir', dir.claudeRoot]).code, 0);
+      const state = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8')).state.name as string;
+      const saved = fs.readFileSync(path.join(ledger, state));
+      fs.rmSync(path.join(ledger, state));
+      fs.mkdirSync(path.join(ledger, state)); // reading it fails with EISDIR: unreadable, not damaged
+      const result = cli(['--db', ledger, 'daily', '--claude-dir', dir.claudeRoot]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr.trim(), /^agent-ledger: cannot read ledger file .*EISDIR/);
+      assert.ok(fs.statSync(path.join(ledger, state)).isDirectory(), 'nothing was moved or replaced');
+      fs.rmdirSync(path.join(ledger, state));
+      fs.writeFileSync(path.join(ledger, state), saved);
+      assert.equal(JSON.parse(cli(['--db', ledger, 'daily', '--json', '--no-ingest']).stdout).totals.outputTokens, 9);
+    } finally {
+      dir.dispose();
+    }
+  });
+});
+
+describe('hashed request keys', () => {
+  test('the hash index finds, replaces, deletes and grows like a Map', () => {
+    const index = new HashIndex(4);
+    const model = new Map<string, number>();
+    for (let i = 0; i < 50_000; i++) {
+      const key = `k${i % 20_000}`;
+      if (i % 7 === 3) {
+        index.delete(hash64(key));
+        model.delete(key);
+      } else {
+        index.set(hash64(key), i);
+        model.set(key, i);
       }
+    }
+    assert.equal(index.size, model.size);
+    for (let i = 0; i < 20_000; i++) assert.equal(index.get(hash64(`k${i}`)), model.get(`k${i}`));
+  });
 
-      const log2 = new MemoryLogger();
-      const reopened = await LedgerEngine.open({ dbFile: file, timeZone: 'UTC', log: log2 });
-      try {
-        assert.equal(reopened.db.movedAside, undefined, 'the rebuilt database is sound');
-        assert.ok(!log2.has('error', 'unreadable'));
-        assert.deepEqual(snapshot(reopened), reference);
-      } finally {
-        reopened.close();
-      }
-    });
-  }
+  test('a million realistic request keys hash to a million distinct values', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1_000_000; i++) {
+      const h = hash64(`c:msg_01${(i * 2654435761 >>> 0).toString(36)}${i}:req_011C${i.toString(16)}`);
+      seen.add(`${h.hi}:${h.lo}`);
+    }
+    assert.equal(seen.size, 1_000_000);
+  });
 });
