@@ -370,7 +370,7 @@ export function compareAgent(agent: 'claude' | 'codex', manifest: CorpusManifest
   const dir = agent === 'claude' ? manifest.claudeRoot : manifest.codexHome;
   const ccusage = agent === 'claude' ? ccusageClaude(dir, zone) : ccusageCodex(dir, zone);
   const ours = oursDaily(agent, dir, path.join(workDir, `parity-${agent}.sqlite`), options.preferBundle, zone);
-  fs.rmSync(path.join(workDir, `parity-${agent}.sqlite`), { force: true });
+  fs.rmSync(path.join(workDir, `parity-${agent}.sqlite`), { recursive: true, force: true });
   // The deliberate differences are per request and day-independent in cost; their day is UTC,
   // so per-cell adjustment is only exact in UTC (other zones compare totals for them).
   const adjusted = agent === 'claude' ? adjustCcusageClaude(ccusage, manifest, zone) : { side: ccusage, tierDeltaUsd: 0, nullQuirkUsd: 0 };

@@ -305,7 +305,7 @@ describe('commands on a tiny corpus', { concurrency: 4 }, () => {
     assert.equal(out[0], 'files: 3 (3 with new data)');
     assert.match(out[1]!, new RegExp(`^bytes: ${bytes.toLocaleString('en-US')} \\(`));
     // 3 Claude messages (one streamed in 3 lines) and 2 Codex turns (the re-emit is not one).
-    assert.match(out[2]!, /^events: 5 new requests, \d+ grown, \d+ duplicates skipped, 0 sidechain replays skipped$/);
+    assert.match(out[2]!, /^events: 5 new requests, \d+ grown, \d+ duplicates skipped, 0 replayed copies skipped$/);
     assert.equal(out[3], 'invalid lines: 0');
     assert.match(out[4]!, /^seconds: \d+\.\d{3}$/);
     assert.ok(fs.existsSync(path.join(dbFile('ingest'), 'manifest.json')), 'the ledger was saved');
