@@ -12,6 +12,7 @@ import {
   installVsix, launchBrowser, openWorkbench, runCommand, runExtensionHostTests, screenshot, startCodeServer,
   statusBarItem, waitForStatusBarText, webviewFrame,
 } from './code-server';
+import { parseSuiteResult, testsDefinedIn } from '../suite/suite-result';
 import { expectedFixtureCost, writeFixtureCorpus } from './fixture-corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -36,14 +37,22 @@ describe('Agent Ledger in a real VS Code', () => {
   });
   after(() => fs.rmSync(corpus, { recursive: true, force: true }));
 
-  test('the integration suite passes in the extension host', async () => {
+  test('the integration suite passes in the extension host, every test of it', async () => {
+    const lines: string[] = [];
     const code = await runExtensionHostTests({
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: path.join(ROOT, 'dist', 'test', 'suite', 'index.js'),
       start: { env: corpusEnv(corpus), settings: { 'agentLedger.timeZone': 'UTC' } },
       timeoutMs: 240_000,
+      log: (line) => {
+        lines.push(line);
+        console.log(line);
+      },
     });
     assert.equal(code, 0, 'mocha suite exit code');
+    const defined = testsDefinedIn(path.join(ROOT, 'test', 'suite', 'extension.test.ts'));
+    assert.ok(defined > 0, 'the suite source defines tests');
+    assert.deepEqual(parseSuiteResult(lines), { ran: defined, passed: defined, failed: 0 }, 'every test of the suite ran and passed');
   });
 
   test('the packaged extension: status bar, tooltip and cost panel in dark and light themes', async () => {
