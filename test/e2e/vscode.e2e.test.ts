@@ -16,7 +16,8 @@ import { parseSuiteResult, testsDefinedIn } from '../suite/suite-result';
 import { expectedFixtureCost, writeFixtureCorpus } from './fixture-corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+// Ignored by git; `npm run screenshots` points this at docs/screenshots to refresh the README's images.
+const SHOTS = path.resolve(ROOT, process.env.AGENT_LEDGER_SCREENSHOTS || path.join('test-results', 'screenshots'));
 const STATUS_ID = 'agent-ledger.agent-ledger.agentLedger.spend';
 const dollars = (usd: number) => `$${usd.toFixed(2)}`;
 
