@@ -14,7 +14,8 @@
  *            refresh), the save separately, and a no-change refresh; ccusage re-reads everything.
  *   rebuild  LedgerEngine.rebuildMarts on ~1M usage events: a dense corpus (small contents,
  *            ~1.5 KB per event) sized to reach --events, ingested in-process (in memory).
- *   readers  each reader's median latency on the same 1M-event database.
+ *   readers  each reader's median latency on the same 1M-event database, and the date-filtered
+ *            calls the status bar (today) and the panel (last 30 days) make, whole and reader by reader.
  *   profile  `node --cpu-prof` of our cold CLI ingest; prints the top 10 self-time functions.
  * Database bytes per event are reported for the corpus's database and the 1M-event one.
  *
@@ -32,6 +33,9 @@ import { registerDayFunction } from '../src/marts/refresh';
 import { MARTS } from '../src/marts/registry';
 import { dropBatch, stageBatch } from '../src/marts/staging';
 import { LedgerEngine } from '../src/pipeline/engine';
+import { DEFAULT_FILTER } from '../src/protocol/panel-protocol';
+import { panelSnapshot } from '../src/ui/panel-snapshot';
+import { statusSnapshot } from '../src/ui/status-snapshot';
 import { requireCcusage } from '../test/parity/parity-lib';
 
 const REPO = path.resolve(__dirname, '..');
@@ -497,6 +501,9 @@ async function benchReaders(): Promise<void> {
   const now = Date.parse(`${end}T18:00:00Z`);
   const since = new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
   const r = engine.readers;
+  const today = { since: end, until: end };
+  const month = { since, until: end };
+  const workspace = r.projects().slice(0, 3).map((p) => p.project);
   const cases: [string, () => unknown][] = [
     ['summary', () => r.summary({}, now)],
     ['dailyByModel (30 days)', () => r.dailyByModel({ since, until: end })],
@@ -504,6 +511,15 @@ async function benchReaders(): Promise<void> {
     ['sessions (top 25)', () => r.sessions({}, { limit: 25 })],
     ['models', () => r.models()],
     ['agents', () => r.agents()],
+    // What the status bar (today) and the panel (last 30 days) ask for.
+    ['statusSnapshot (today)', () => statusSnapshot(r, workspace, now)],
+    ['projects (today)', () => r.projects(today)],
+    ['agents (today)', () => r.agents(today)],
+    ['models (today)', () => r.models(today)],
+    ['panelSnapshot (30 days)', () => panelSnapshot(r, { ...DEFAULT_FILTER, range: '30d' }, now)],
+    ['projects (30 days)', () => r.projects(month)],
+    ['agents (30 days)', () => r.agents(month)],
+    ['sessions (30 days, top 25)', () => r.sessions(month, { limit: 25 })],
   ];
   const repeats = Math.max(runs, 7);
   const ms: Record<string, number> = {};

@@ -1,4 +1,4 @@
-/** Writes a small demo corpus (Claude root + Codex home) covering the last 30 days, ending today. */
+/** Writes a small demo corpus (Claude root + Codex home) covering the last 30 days and ending now. */
 import { generateCorpus } from '../test/fixtures/corpus-generator';
 
 const dir = process.argv[2];
@@ -6,6 +6,5 @@ if (!dir) {
   process.stderr.write('usage: make-demo-corpus.ts <dir>\n');
   process.exit(2);
 }
-const today = new Date().toISOString().slice(0, 10);
-const manifest = generateCorpus(dir, { targetBytes: 3 * 1024 * 1024, seed: 7, days: 30, endDay: today });
+const manifest = generateCorpus(dir, { targetBytes: 3 * 1024 * 1024, seed: 7, days: 30, endAt: Date.now() });
 process.stdout.write(`demo corpus: ${dir} (${manifest.requests.claude + manifest.requests.codex} requests)\n`);

@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Idempotent, cached set-up for the real-VS-Code (code-server) end-to-end tests.
 #
-#   eval "$(bash scripts/e2e/setup.sh)"   # exports E2E_NODE24_DIR, CODE_SERVER_BIN, ...
+#   eval "$(bash scripts/e2e/setup.sh)"          # the tests: exports E2E_NODE24_DIR, CODE_SERVER_BIN, ...
+#   eval "$(bash scripts/e2e/setup.sh --demo)"   # npm run demo: what serving code-server needs
 #
 # Installs, only when missing:
-#   - Debian packages `chromium` and `libkrb5-dev` (apt-get update first, only if one is missing)
+#   - Debian packages `libkrb5-dev` (code-server's build) and, for the tests, `chromium`
+#     (apt-get update first, only if one is missing). The tests (CI: root on Debian) install them
+#     without asking; --demo never does: it asks at a terminal, else prints the command and stops.
 #   - Node 24 from the npm package `node@24`            -> $CACHE/node24
 #   - code-server@$CODE_SERVER_VERSION built with it    -> $CACHE/code-server-$CODE_SERVER_VERSION
 # Cache: ${AGENT_LEDGER_CACHE:-$HOME/.cache/agent-ledger-e2e}. A stamp file marks a finished
-# install; a half-finished one (no stamp) is wiped and redone. Logs go to stderr; stdout carries
-# only KEY=VALUE lines, so the output can be eval'ed. Non-interactive; safe to run concurrently.
+# install; a half-finished one (no stamp) is wiped and redone. Logs go to stderr (a line every
+# 15 s during the long installs); stdout carries only KEY=VALUE lines, so the output can be
+# eval'ed. Safe to run concurrently.
 set -euo pipefail
+
+MODE=tests
+[ "${1:-}" = --demo ] && MODE=demo
 
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 NODE_MAJOR="${E2E_NODE_MAJOR:-24}"
@@ -22,6 +29,26 @@ log() { printf '[e2e-setup] %s\n' "$*" >&2; }
 now() { date +%s; }
 T0=$(now)
 
+# Runs a long command with its output in a log file, printing a progress line every 15 s (with
+# the size of `dir` so far); on failure, the end of the log.
+with_progress() {
+  local what=$1 dir=$2; shift 2
+  local out; out=$(mktemp "${TMPDIR:-/tmp}/agent-ledger-setup.XXXXXX")
+  local started; started=$(now)
+  "$@" >"$out" 2>&1 </dev/null &
+  local pid=$! status=0
+  while kill -0 "$pid" 2>/dev/null; do
+    for _ in $(seq 15); do kill -0 "$pid" 2>/dev/null && sleep 1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$what: $(( $(now) - started )) s, $(du -sm "$dir" 2>/dev/null | cut -f1) MB so far"
+    fi
+  done
+  wait "$pid" || status=$?
+  if [ "$status" -ne 0 ]; then log "$what failed ($status):"; tail -n 30 "$out" >&2; fi
+  rm -f "$out"
+  return "$status"
+}
+
 export DEBIAN_FRONTEND=noninteractive
 export npm_config_yes=true npm_config_audit=false npm_config_fund=false \
        npm_config_update_notifier=false npm_config_progress=false
@@ -29,17 +56,35 @@ export npm_config_yes=true npm_config_audit=false npm_config_fund=false \
 # ---- Debian packages -------------------------------------------------------------------------
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
-for p in chromium libkrb5-dev; do is_installed "$p" || missing+=("$p"); done
-[ -x /usr/bin/chromium ] || { [[ " ${missing[*]-} " == *" chromium "* ]] || missing+=(chromium); }
+is_installed libkrb5-dev || missing+=(libkrb5-dev)
+if [ "$MODE" = tests ]; then
+  is_installed chromium && [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
+# In demo mode, asks first (at a terminal) or prints the command and stops.
+confirm_system_install() {
+  [ "$MODE" = tests ] && return 0
+  local cmd="apt-get install --no-install-recommends ${missing[*]}"
+  if [ -t 0 ] && [ -t 2 ]; then
+    printf '[e2e-setup] code-server needs the Debian package(s) %s. Run `sudo %s` now? [y/N] ' "${missing[*]}" "$cmd" >&2
+    local answer=""
+    read -r answer || true
+    [[ "$answer" == [yY]* ]] && return 0
+  fi
+  log "code-server needs the Debian package(s) ${missing[*]}: install them with \`sudo $cmd\`, then run npm run demo again"
+  exit 1
+}
 if [ "${#missing[@]}" -gt 0 ]; then
+  confirm_system_install
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null 2>&1 || { log "need root (or sudo) to install: ${missing[*]}"; exit 1; }
     SUDO="sudo -n"
+    [ "$MODE" = demo ] && sudo -v # the password prompt, before the output goes to a log
   fi
   log "apt-get install ${missing[*]}"
-  $SUDO apt-get update -qq >&2 </dev/null
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 </dev/null
+  with_progress "apt-get update" /var/lib/apt/lists $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  with_progress "apt-get install ${missing[*]}" /usr/share/doc \
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 mkdir -p "$CACHE"
@@ -67,13 +112,15 @@ if [ -f "$NODE_STAMP" ] && NODE_DIR=$(find_node_dir) &&
 else
   log "installing node@$NODE_MAJOR into $NODE_PREFIX"
   rm -rf "$NODE_PREFIX"; mkdir -p "$NODE_PREFIX"
-  (cd "$NODE_PREFIX" && npm install --prefix "$NODE_PREFIX" --no-save --loglevel=error "node@$NODE_MAJOR" >&2 </dev/null)
+  (cd "$NODE_PREFIX" && with_progress "installing node@$NODE_MAJOR" "$NODE_PREFIX" \
+    npm install --prefix "$NODE_PREFIX" --no-save --loglevel=error "node@$NODE_MAJOR")
   if ! NODE_DIR=$(find_node_dir); then
     # `node` fetches the platform package in a preinstall script; should npm skip it (install
     # scripts not allowed), take the platform package itself: it is the whole distribution.
     plat="node-$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
     log "node@$NODE_MAJOR gave no binary (install script skipped?); installing $plat@$NODE_MAJOR"
-    (cd "$NODE_PREFIX" && npm install --prefix "$NODE_PREFIX" --no-save --loglevel=error "$plat@$NODE_MAJOR" >&2 </dev/null)
+    (cd "$NODE_PREFIX" && with_progress "installing $plat@$NODE_MAJOR" "$NODE_PREFIX" \
+      npm install --prefix "$NODE_PREFIX" --no-save --loglevel=error "$plat@$NODE_MAJOR")
     NODE_DIR=$(find_node_dir) || { log "no usable Node $NODE_MAJOR binary/headers under $NODE_PREFIX"; exit 1; }
   fi
   v=$("$NODE_DIR/bin/node" --version)
@@ -95,10 +142,11 @@ else
   # Built and post-installed with Node 24 (its postinstall rejects other majors); --nodedir keeps
   # node-gyp from downloading headers. Under `npm test` the outer npm's lifecycle variables
   # would leak in: its user agent (which the postinstall reads the Node version from) above all.
-  env -u npm_config_user_agent -u npm_execpath -u npm_node_execpath -u NODE \
-    PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
-    npm install -g --prefix "$CS_PREFIX" --nodedir="$NODE_DIR" --loglevel=error \
-      "code-server@$CODE_SERVER_VERSION" >&2 </dev/null
+  with_progress "installing code-server@$CODE_SERVER_VERSION" "$CS_PREFIX" \
+    env -u npm_config_user_agent -u npm_execpath -u npm_node_execpath -u NODE \
+      PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+      npm install -g --prefix "$CS_PREFIX" --nodedir="$NODE_DIR" --loglevel=error \
+        "code-server@$CODE_SERVER_VERSION"
   [ "$(cs_version)" = "$CODE_SERVER_VERSION" ] || { log "code-server install incomplete"; exit 1; }
   # Its postinstall installs VS Code's own modules (and builds the kerberos addon).
   [ -d "$CS_PREFIX/lib/node_modules/code-server/lib/vscode/node_modules" ] ||

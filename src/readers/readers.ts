@@ -57,19 +57,36 @@ export class Readers {
     return this.clock.today(now);
   }
 
-  /** Today, this week (from Monday), this month and all time, in USD. */
+  /** Today, this week (from Monday), this month and all time, in USD, and what caching saved. */
   summary(filter: Omit<ReportFilter, 'since' | 'until'> = {}, now = Date.now()): SpendSummary {
     const today = this.clock.today(now);
-    const spend = (since?: string) => this.periodTotals({ ...filter, since }).costUsd;
+    const [todayUsd, weekUsd, monthUsd, allTimeUsd] = this.spendSince([today, weekStart(today), monthStart(today), undefined], filter);
     return {
-      today,
-      todayUsd: spend(today),
-      weekUsd: spend(weekStart(today)),
-      monthUsd: spend(monthStart(today)),
-      allTimeUsd: spend(undefined),
+      today, todayUsd: todayUsd!, weekUsd: weekUsd!, monthUsd: monthUsd!, allTimeUsd: allTimeUsd!,
       cacheSavingsUsd: this.models(filter).reduce((sum, m) => sum + m.cacheSavingsUsd, 0),
-      lastEventTs: this.db.scalar('SELECT MAX(last_ts) FROM provider_day_mart') as number | undefined ?? undefined,
     };
+  }
+
+  /** USD spent from each of these days on (`undefined`: all time), in one query. */
+  spendSince(starts: readonly (string | undefined)[], filter: Omit<ReportFilter, 'since' | 'until'> = {}): number[] {
+    const [table, columns] = canFilter(filter, PROVIDER_DAY) ? ['provider_day_mart', PROVIDER_DAY] as const : ['daily_mart', DAILY] as const;
+    const where = whereOf(filter, columns);
+    const sums = starts.map((day, i) => `SUM(${day === undefined ? 'cost_nanos' : 'CASE WHEN day >= ? THEN cost_nanos ELSE 0 END'}) AS s${i}`);
+    const params = starts.filter((day) => day !== undefined);
+    const row = this.db.get<Record<string, number | null>>(`SELECT ${sums.join(', ')} FROM ${table} ${where.sql}`, [...params, ...where.params])!;
+    return starts.map((_, i) => nanosToUsd(row[`s${i}`] ?? 0));
+  }
+
+  /** USD per project over the filter, costliest first: one query. */
+  spendByProject(filter: ReportFilter = {}): { project: string; costUsd: number }[] {
+    const where = whereOf(filter, DAILY);
+    return this.db
+      .all<{ project: string; c: number }>(
+        `SELECT d.path AS project, SUM(t.cost_nanos) AS c FROM daily_mart t JOIN dim_project d ON d.id = t.project_id
+         ${where.sql} GROUP BY t.project_id ORDER BY c DESC, d.path`,
+        where.params,
+      )
+      .map((r) => ({ project: r.project, costUsd: nanosToUsd(r.c) }));
   }
 
   /** Sum over the filter. */
@@ -116,22 +133,25 @@ export class Readers {
         .map((r) => ({ project: r.project, sessions: r.sessions, firstTs: r.first, lastTs: r.last, primaryModel: r.model, ...totals(r) }));
     }
     const where = whereOf(filter, DAILY);
-    const rows = this.db.all<SumsRow & { project_id: number; project: string; first: number; last: number }>(
-      `SELECT t.project_id, d.path AS project, MIN(t.first_ts) AS first, MAX(t.last_ts) AS last, ${SUMS}
-       FROM daily_mart t JOIN dim_project d ON d.id = t.project_id ${where.sql} GROUP BY t.project_id ORDER BY c DESC, d.path`,
-      where.params,
-    );
-    return rows.map((r) => ({
-      project: r.project,
-      sessions: Number(this.db.scalar(
-        `SELECT COUNT(DISTINCT session_id) FROM daily_mart_sessions ${whereOf({ ...filter, project: undefined }, DAILY).sql} AND project_id = ?`,
-        [...whereOf({ ...filter, project: undefined }, DAILY).params, r.project_id],
-      )),
-      firstTs: r.first,
-      lastTs: r.last,
-      primaryModel: this.primaryModel(filter, r.project_id),
-      ...totals(r),
-    }));
+    // Sums, distinct sessions and the costliest model per project, each grouped once.
+    return this.db
+      .all<SumsRow & { project: string; sessions: number | null; first: number; last: number; model: string | null }>(
+        `SELECT d.path AS project, p.*, s.sessions, pm.model
+         FROM (SELECT project_id, MIN(first_ts) AS first, MAX(last_ts) AS last, ${SUMS} FROM daily_mart ${where.sql} GROUP BY project_id) p
+         JOIN dim_project d ON d.id = p.project_id
+         LEFT JOIN (SELECT project_id, COUNT(DISTINCT session_id) AS sessions FROM daily_mart_sessions ${where.sql} GROUP BY project_id) s
+           ON s.project_id = p.project_id
+         LEFT JOIN (SELECT project_id, model FROM (
+             SELECT t.project_id, m.name AS model,
+               ROW_NUMBER() OVER (PARTITION BY t.project_id ORDER BY SUM(t.cost_nanos) DESC, m.name) AS rank
+             FROM daily_mart t JOIN dim_model m ON m.id = t.model_id ${where.sql} GROUP BY t.project_id, t.model_id)
+           WHERE rank = 1) pm ON pm.project_id = p.project_id
+         ORDER BY p.c DESC, d.path`,
+        [...where.params, ...where.params, ...where.params],
+      )
+      .map((r) => ({
+        project: r.project, sessions: r.sessions ?? 0, firstTs: r.first, lastTs: r.last, primaryModel: r.model ?? '', ...totals(r),
+      }));
   }
 
   /** Sessions active in the range, costliest first (or most recent first). Totals are whole-session. */
@@ -173,25 +193,26 @@ export class Readers {
       : ['daily_mart', 'daily_mart_sessions', DAILY] as const;
     const where = whereOf(filter, columns);
     return this.db
-      .all<SumsRow & { agent: AgentId }>(`SELECT agent, ${SUMS} FROM ${table} ${where.sql} GROUP BY agent ORDER BY c DESC`, where.params)
-      .map((r) => ({
-        agent: r.agent,
-        sessions: Number(this.db.scalar(`SELECT COUNT(DISTINCT session_id) FROM ${members} ${where.sql} AND agent = ?`, [...where.params, r.agent])),
-        ...totals(r),
-      }));
+      .all<SumsRow & { agent: AgentId; sessions: number | null }>(
+        `SELECT a.*, s.sessions
+         FROM (SELECT agent, ${SUMS} FROM ${table} ${where.sql} GROUP BY agent) a
+         LEFT JOIN (SELECT agent, COUNT(DISTINCT session_id) AS sessions FROM ${members} ${where.sql} GROUP BY agent) s ON s.agent = a.agent
+         ORDER BY a.c DESC, a.agent`,
+        [...where.params, ...where.params],
+      )
+      .map((r) => ({ agent: r.agent, sessions: r.sessions ?? 0, ...totals(r) }));
   }
 
   /** Models seen that the price table does not know: they cost $0 until priced. */
   unpricedModels(): UnpricedModel[] {
-    return this.groupByModel({})
-      .filter((r) => !isPriced(r.model))
-      .map((r) => {
-        const span = this.db.get<{ first: string; last: string }>(
-          'SELECT MIN(day) AS first, MAX(day) AS last FROM model_day_mart WHERE model_id = (SELECT id FROM dim_model WHERE name = ?)',
-          [r.model],
-        )!;
-        return { model: r.model, totalTokens: r.totalTokens, firstDay: span.first, lastDay: span.last };
-      });
+    const unpriced = this.groupByModel({}).filter((r) => !isPriced(r.model));
+    if (unpriced.length === 0) return [];
+    const spans = new Map(this.db
+      .all<{ model: string; first: string; last: string }>(
+        'SELECT m.name AS model, MIN(t.day) AS first, MAX(t.day) AS last FROM model_day_mart t JOIN dim_model m ON m.id = t.model_id GROUP BY t.model_id',
+      )
+      .map((r) => [r.model, r]));
+    return unpriced.map((r) => ({ model: r.model, totalTokens: r.totalTokens, firstDay: spans.get(r.model)!.first, lastDay: spans.get(r.model)!.last }));
   }
 
   private groupByModel(filter: ReportFilter): (TokenTotals & { model: string; speed: Speed })[] {
@@ -204,15 +225,6 @@ export class Readers {
         where.params,
       )
       .map((r) => ({ model: r.model, speed: r.speed, ...totals(r) }));
-  }
-
-  private primaryModel(filter: ReportFilter, projectId: number): string {
-    const where = whereOf({ ...filter, project: undefined }, DAILY);
-    return String(this.db.scalar(
-      `SELECT m.name FROM daily_mart t JOIN dim_model m ON m.id = t.model_id ${where.sql} AND t.project_id = ?
-       GROUP BY t.model_id ORDER BY SUM(t.cost_nanos) DESC, m.name LIMIT 1`,
-      [...where.params, projectId],
-    ) ?? '');
   }
 
   /** First instant (epoch ms) of a local day: the smallest quarter hour whose day is `day`. */

@@ -70,7 +70,6 @@ export interface SpendSummary {
   monthUsd: number;
   allTimeUsd: number;
   cacheSavingsUsd: number;
-  lastEventTs: number | undefined;
 }
 
 export interface UnpricedModel {

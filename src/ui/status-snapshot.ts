@@ -1,6 +1,7 @@
 /**
  * What the status bar shows, as plain data and text. No `vscode` import: unit-tested in Node.
  */
+import { monthStart } from '../core/time';
 import { displayModel } from '../readers/ccusage-format';
 import type { Readers } from '../readers/readers';
 import type { AgentId } from '../core/usage';
@@ -15,7 +16,6 @@ export interface StatusSnapshot {
   workspaceTodayUsd: number;
   byAgentToday: { agent: AgentId; usd: number }[];
   byModelToday: { model: string; usd: number }[];
-  lastEventTs: number | undefined;
 }
 
 const AGENT_LABELS: Record<AgentId, string> = { claude: 'Claude Code', codex: 'Codex CLI' };
@@ -29,20 +29,21 @@ export function inWorkspace(project: string, folders: readonly string[]): boolea
   });
 }
 
+/** Only the figures the status bar and its tooltip show: one query each. */
 export function statusSnapshot(readers: Readers, workspaceFolders: readonly string[], now = Date.now()): StatusSnapshot {
-  const summary = readers.summary({}, now);
-  const todayOnly = { since: summary.today, until: summary.today };
+  const today = readers.today(now);
+  const todayOnly = { since: today, until: today };
+  const [todayUsd, monthUsd] = readers.spendSince([today, monthStart(today)]);
   return {
-    today: summary.today,
-    todayUsd: summary.todayUsd,
-    monthUsd: summary.monthUsd,
+    today,
+    todayUsd: todayUsd!,
+    monthUsd: monthUsd!,
     workspaceTodayUsd: readers
-      .projects(todayOnly)
+      .spendByProject(todayOnly)
       .filter((p) => inWorkspace(p.project, workspaceFolders))
       .reduce((sum, p) => sum + p.costUsd, 0),
     byAgentToday: readers.agents(todayOnly).map((a) => ({ agent: a.agent, usd: a.costUsd })),
     byModelToday: readers.models(todayOnly).map((m) => ({ model: displayModel(m.model, m.speed), usd: m.costUsd })),
-    lastEventTs: summary.lastEventTs,
   };
 }
 

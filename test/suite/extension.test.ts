@@ -74,9 +74,24 @@ export function extensionSuite(): void {
       assert.ok(data.models.some((m) => m.model === 'claude-sonnet-4-5-20250929'), 'the models table lists Sonnet 4.5');
     });
 
-    test('Refresh Now and Show Log run without error', async () => {
+    test('Refresh Now reads a new transcript before it returns', async () => {
+      const engine = api.live().engine!;
+      const today = engine.readers.today();
+      const before = engine.readers.periodTotals({ since: today }).costUsd;
+      const previousReport = api.live().lastIngest;
+      // Claude Sonnet 4.5: 100,000 output tokens at $15/M = $1.50, in a file no test wrote before.
+      const file = fixtureTranscriptPath(corpus!).replace(/session-app\.jsonl$/, 'session-refresh.jsonl');
+      fs.writeFileSync(file, `${claudeAssistant({ messageId: 'msg_refresh', requestId: 'req_refresh', sessionId: 'session-refresh', cwd: '/work/demo-app', ts: new Date().toISOString(), input: 0, output: 100_000 })}\n`);
       await vscode.commands.executeCommand('agentLedger.refresh');
+      assert.notEqual(api.live().lastIngest, previousReport, 'the refresh ran an ingest');
+      assert.equal((api.live().engine!.readers.periodTotals({ since: today }).costUsd - before).toFixed(6), '1.500000');
+    });
+
+    test('Show Log opens the log with what was read', async () => {
       await vscode.commands.executeCommand('agentLedger.showLog');
+      const log = await until('the Agent Ledger log document', () =>
+        vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && /Agent.?Ledger/i.test(decodeURIComponent(d.uri.toString()))));
+      await until('the first ingest in the log', () => /scanned \d+\/\d+ files/.test(log.getText()));
     });
   });
 }
