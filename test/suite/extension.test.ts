@@ -75,16 +75,14 @@ export function extensionSuite(): void {
     });
 
     test('Refresh Now reads a new transcript before it returns', async () => {
-      const engine = api.live().engine!;
-      const today = engine.readers.today();
-      const before = engine.readers.periodTotals({ since: today }).costUsd;
-      const previousReport = api.live().lastIngest;
+      const todayUsd = async () => (await api.engine().request('status', { workspaceFolders: [] }))!.todayUsd;
+      const before = await todayUsd();
       // Claude Sonnet 4.5: 100,000 output tokens at $15/M = $1.50, in a file no test wrote before.
       const file = fixtureTranscriptPath(corpus!).replace(/session-app\.jsonl$/, 'session-refresh.jsonl');
       fs.writeFileSync(file, `${claudeAssistant({ messageId: 'msg_refresh', requestId: 'req_refresh', sessionId: 'session-refresh', cwd: '/work/demo-app', ts: new Date().toISOString(), input: 0, output: 100_000 })}\n`);
-      await vscode.commands.executeCommand('agentLedger.refresh');
-      assert.notEqual(api.live().lastIngest, previousReport, 'the refresh ran an ingest');
-      assert.equal((api.live().engine!.readers.periodTotals({ since: today }).costUsd - before).toFixed(6), '1.500000');
+      const refreshed = await vscode.commands.executeCommand<{ requests: number } | undefined>('agentLedger.refresh');
+      assert.equal(refreshed?.requests, 1, 'the refresh ran an ingest that read the new request');
+      assert.equal((await todayUsd() - before).toFixed(6), '1.500000');
     });
 
     test('Show Log opens the log with what was read', async () => {

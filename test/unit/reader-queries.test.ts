@@ -15,6 +15,7 @@ import type { ReportFilter } from '../../src/readers/types';
 import { panelSnapshot } from '../../src/ui/panel-snapshot';
 import { statusSnapshot } from '../../src/ui/status-snapshot';
 import { generateCorpus } from '../fixtures/corpus-generator';
+import { memoryEngine } from '../fixtures/engine-harness';
 
 const NOW = Date.parse('2026-03-10T15:00:00Z');
 const DAILY = { day: 'day', agent: 'agent', project: 'project_id' };
@@ -53,7 +54,7 @@ describe('readers: one query per figure, same results', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-readers-'));
     const corpus = generateCorpus(dir, { targetBytes: 3 * 1024 * 1024, seed: 5, days: 45, endAt: NOW });
-    engine = await LedgerEngine.open({ dbFile: null, timeZone: 'Europe/Paris' });
+    engine = (await memoryEngine(undefined, { timeZone: 'Europe/Paris' })).engine;
     await engine.ingest({ roots: { claude: [corpus.claudeRoot], codex: [corpus.codexHome] } });
   });
   after(() => {
