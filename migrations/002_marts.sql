@@ -67,26 +67,27 @@ CREATE TABLE IF NOT EXISTS project_mart (
   primary_model_id INTEGER NOT NULL
 );
 
--- Which sessions each additive mart key has seen: distinct session counts stay exact
--- under incremental refresh (a count of rows, never a sum of per-batch counts).
+-- How many counted requests each session has under each additive mart key: distinct session
+-- counts stay exact under incremental refresh (sessions with a positive count, never a sum of
+-- per-batch counts), also when a request's snapshot moves to another day.
 CREATE TABLE IF NOT EXISTS daily_mart_sessions (
   day TEXT NOT NULL, project_id INTEGER NOT NULL, agent TEXT NOT NULL, model_id INTEGER NOT NULL,
-  speed TEXT NOT NULL, session_id INTEGER NOT NULL,
+  speed TEXT NOT NULL, session_id INTEGER NOT NULL, messages INTEGER NOT NULL,
   PRIMARY KEY (day, project_id, agent, model_id, speed, session_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS provider_day_mart_sessions (
-  day TEXT NOT NULL, agent TEXT NOT NULL, session_id INTEGER NOT NULL,
+  day TEXT NOT NULL, agent TEXT NOT NULL, session_id INTEGER NOT NULL, messages INTEGER NOT NULL,
   PRIMARY KEY (day, agent, session_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS model_day_mart_sessions (
-  day TEXT NOT NULL, model_id INTEGER NOT NULL, speed TEXT NOT NULL, session_id INTEGER NOT NULL,
+  day TEXT NOT NULL, model_id INTEGER NOT NULL, speed TEXT NOT NULL, session_id INTEGER NOT NULL, messages INTEGER NOT NULL,
   PRIMARY KEY (day, model_id, speed, session_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS project_mart_sessions (
-  project_id INTEGER NOT NULL, session_id INTEGER NOT NULL,
+  project_id INTEGER NOT NULL, session_id INTEGER NOT NULL, messages INTEGER NOT NULL,
   PRIMARY KEY (project_id, session_id)
 ) WITHOUT ROWID;
 

@@ -29,6 +29,9 @@ export function addExcluded(): string {
   return TOKEN_MEASURES.map(([mart]) => `${mart} = ${mart} + excluded.${mart}`).join(', ');
 }
 
+/** True for a mart row whose every measure has netted out to zero (its requests moved or were withdrawn). */
+export const MART_ROW_IS_EMPTY = TOKEN_MEASURES.map(([mart]) => `${mart} = 0`).join(' AND ');
+
 /** Priced tokens of an event row (reasoning is inside output), for ranking models. */
 export const EVENT_TOKENS_EXPR = '(input + output + cache_write_5m + cache_write_1h + cache_read)';
 export const MART_TOKENS_EXPR =

@@ -11,9 +11,12 @@ export const projectMart: MartBuilder = {
   tables: ['project_mart', 'project_mart_sessions'],
   apply(db) {
     db.run(
-      `INSERT OR IGNORE INTO project_mart_sessions (project_id, session_id)
-       SELECT DISTINCT project_id, session_id FROM ${BATCH_TABLE}`,
+      `INSERT INTO project_mart_sessions (project_id, session_id, messages)
+       SELECT project_id, session_id, SUM(message_delta) FROM ${BATCH_TABLE} WHERE true GROUP BY project_id, session_id
+       ON CONFLICT (project_id, session_id) DO UPDATE SET messages = messages + excluded.messages`,
     );
+    db.run(`DELETE FROM project_mart_sessions WHERE messages <= 0 AND project_id IN (SELECT DISTINCT project_id FROM ${BATCH_TABLE})`);
+    db.run(`DELETE FROM project_mart WHERE project_id IN (SELECT DISTINCT project_id FROM ${BATCH_TABLE})`);
     db.run(
       `INSERT OR REPLACE INTO project_mart (project_id, ${MART_MEASURE_COLUMNS}, sessions, first_ts, last_ts, primary_model_id)
        SELECT d.project_id, ${sumMartMeasures('d')},

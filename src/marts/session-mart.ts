@@ -1,5 +1,5 @@
 import type { MartBuilder } from './mart-builder';
-import { addExcluded, EVENT_TOKENS_EXPR, MART_MEASURE_COLUMNS, sumEventMeasures } from './measures';
+import { addExcluded, EVENT_TOKENS_EXPR, MART_MEASURE_COLUMNS, MART_ROW_IS_EMPTY, sumEventMeasures } from './measures';
 import { BATCH_TABLE } from './staging';
 
 /**
@@ -25,6 +25,9 @@ export const sessionMart: MartBuilder = {
          project_id = CASE WHEN excluded.first_ts < first_ts THEN excluded.project_id ELSE project_id END,
          first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)`,
     );
+    const touched = `session_id IN (SELECT DISTINCT session_id FROM ${BATCH_TABLE})`;
+    db.run(`DELETE FROM session_model_mart WHERE cost_nanos = 0 AND tokens = 0 AND ${touched}`);
+    db.run(`DELETE FROM session_mart WHERE ${MART_ROW_IS_EMPTY} AND ${touched}`);
     db.run(
       `UPDATE session_mart SET primary_model_id = (SELECT m.model_id FROM session_model_mart m WHERE m.session_id = session_mart.session_id
          ORDER BY m.cost_nanos DESC, m.tokens DESC, m.model_id LIMIT 1)

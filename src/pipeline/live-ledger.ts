@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import { NORMALIZERS } from '../normalizers/registry';
 import { TranscriptWatcher } from '../sources/transcript-watcher';
-import { LOCK_FILE, resolveLedgerLocation, type LedgerLocation } from '../store/ledger-layout';
+import { claimLedgerFolder, LOCK_FILE, resolveLedgerLocation, type LedgerLocation } from '../store/ledger-layout';
 import { LOCK_RENEW_MS, LOCK_STALE_MS, WriterLock } from '../store/writer-lock';
 import { LedgerEngine, type RebuildProgress, type RebuildReport } from './engine';
 import type { IngestOptions, IngestProgress, IngestReport } from './ingest';
@@ -159,6 +159,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   }
 
   private async open(): Promise<void> {
+    claimLedgerFolder(this.location.dir);
     const writer = this.lock.tryAcquire();
     this.engineValue?.close();
     this.engineValue = undefined;

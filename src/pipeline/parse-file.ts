@@ -45,7 +45,7 @@ function markersOf(agent: AgentId): Buffer[] {
 /**
  * Reads a transcript from `from` to its last complete line and normalizes the lines that can
  * carry usage. Consecutive lines of one streamed message are folded into one record (the
- * largest snapshot, first line's attributes): the same sums as counting them one by one.
+ * copy the store would keep, with its own time): the same rows as counting them one by one.
  */
 export function parseFile(request: ParseRequest): ParseResult {
   let fd: number;
@@ -86,11 +86,13 @@ export function parseFile(request: ParseRequest): ParseResult {
   }
 }
 
+/** Consecutive copies of one request fold into the copy the store would keep (the same rule, applied early). */
 function fold(records: UsageRecord[], next: UsageRecord): void {
   const last = records[records.length - 1];
-  if (last && last.key === next.key && last.alias?.primary === next.alias?.primary && last.repeat === 'largest') {
-    if (billableTotal(next.tokens) > billableTotal(last.tokens)) last.tokens = next.tokens;
+  if (!last || last.key !== next.key || last.alias?.primary !== next.alias?.primary) {
+    records.push(next);
     return;
   }
-  records.push(next);
+  const replaces = next.repeat === 'largest' ? billableTotal(next.tokens) > billableTotal(last.tokens) : next.repeat === 'last';
+  if (replaces) records[records.length - 1] = next;
 }
