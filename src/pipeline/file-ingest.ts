@@ -6,6 +6,7 @@ import type { TranscriptFile } from '../sources/file-listing';
 import { planRead, type FileMemory } from '../sources/read-plan';
 import type { EventWriter } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
+import { recordLimits } from '../store/limit-store';
 import type { ParsedFile, ParseRequest, ParseResult } from './parse-file';
 
 export interface FileOutcome {
@@ -92,6 +93,7 @@ export function recordFile(
   db.savepoint('file_ingest', () => {
     const fileId = plan.stored?.id ?? insertFile(db, file.path, plan.request.agent);
     for (const record of parsed.records) writer.write(record, fileId);
+    if (parsed.limits.length) recordLimits(db, parsed.limits);
     saveFileMemory(db, fileId, parsed);
   });
   return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount };

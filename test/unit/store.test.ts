@@ -93,9 +93,9 @@ describe('migrations', () => {
     const db = await LedgerDb.open({ file: null, log });
     try {
       const rows = migrationRows(db);
-      assert.deepEqual(rows.map((r) => [r.version, r.name]), [[1, 'events'], [2, 'marts']]);
+      assert.deepEqual(rows.map((r) => [r.version, r.name]), [[1, 'events'], [2, 'marts'], [3, 'limits']]);
       assert.ok(rows[0]!.applied_at <= rows[1]!.applied_at, 'applied_at follows the order');
-      assert.deepEqual(appliedLines(log), ['info applied migration 1_events', 'info applied migration 2_marts']);
+      assert.deepEqual(appliedLines(log), ['info applied migration 1_events', 'info applied migration 2_marts', 'info applied migration 3_limits']);
       for (const table of ['meta', 'source_files', 'request_ledger', 'usage_events', 'daily_mart', 'project_mart']) {
         assert.ok(tableExists(db.sql, table), `table ${table} exists`);
       }
@@ -113,10 +113,11 @@ describe('migrations', () => {
     const log = new MemoryLogger();
     const db = await LedgerDb.open({ file: null, log, migrationsDir: dir });
     try {
-      assert.deepEqual(migrationRows(db).map((r) => [r.version, r.name]), [[1, 'events'], [2, 'marts'], [9, 'nine'], [10, 'ten']]);
+      assert.deepEqual(migrationRows(db).map((r) => [r.version, r.name]), [[1, 'events'], [2, 'marts'], [3, 'limits'], [9, 'nine'], [10, 'ten']]);
       assert.deepEqual(appliedLines(log), [
         'info applied migration 1_events',
         'info applied migration 2_marts',
+        'info applied migration 3_limits',
         'info applied migration 9_nine',
         'info applied migration 10_ten',
       ]);
@@ -150,14 +151,14 @@ describe('migrations', () => {
       "INSERT INTO meta (key, value) VALUES ('broken_marker', 'yes');",
       'CREATE TABLE oops (;',
     ].join('\n');
-    const dir = migrationsCopy(base, { '003_broken.sql': broken });
+    const dir = migrationsCopy(base, { '009_broken.sql': broken });
     const SQL = await loadSqlJs();
 
-    // Straight on a database: the failure names the migration, and 003 left nothing behind.
+    // Straight on a database: the failure names the migration, and 009 left nothing behind.
     const raw = new SQL.Database();
     try {
-      assert.throws(() => migrate(raw, readMigrations(dir), new MemoryLogger()), /migration 3_broken failed: .*syntax error/);
-      assert.deepEqual(raw.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2]]);
+      assert.throws(() => migrate(raw, readMigrations(dir), new MemoryLogger()), /migration 9_broken failed: .*syntax error/);
+      assert.deepEqual(raw.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2], [3]]);
       assert.equal(tableExists(raw, 'broken_half'), false, 'the valid statement before the error was rolled back');
       assert.equal(raw.exec("SELECT 1 FROM meta WHERE key = 'broken_marker'").length, 0);
     } finally {
@@ -172,18 +173,18 @@ describe('migrations', () => {
     created.close();
     const bytes = fs.readFileSync(file);
     const failedLog = new MemoryLogger();
-    await assert.rejects(LedgerDb.open({ file, log: failedLog, migrationsDir: dir }), /migration 3_broken failed/);
+    await assert.rejects(LedgerDb.open({ file, log: failedLog, migrationsDir: dir }), /migration 9_broken failed/);
     assert.deepEqual(fs.readFileSync(file), bytes, 'the database file is untouched');
     assert.deepEqual(fs.readdirSync(base).filter((f) => f.includes('.corrupt-')), [], 'a failed migration is not mistaken for corruption');
     assert.ok(!failedLog.has('error', 'unreadable'));
 
-    // Fixed: the next open applies 003 (and only it).
-    fs.writeFileSync(path.join(dir, '003_broken.sql'), broken.replace('CREATE TABLE oops (;', 'CREATE TABLE oops (y INTEGER);'));
+    // Fixed: the next open applies 009 (and only it).
+    fs.writeFileSync(path.join(dir, '009_broken.sql'), broken.replace('CREATE TABLE oops (;', 'CREATE TABLE oops (y INTEGER);'));
     const log = new MemoryLogger();
     const fixed = await LedgerDb.open({ file, log, migrationsDir: dir });
     try {
-      assert.deepEqual(appliedLines(log), ['info applied migration 3_broken']);
-      assert.deepEqual(migrationRows(fixed).map((r) => r.version), [1, 2, 3]);
+      assert.deepEqual(appliedLines(log), ['info applied migration 9_broken']);
+      assert.deepEqual(migrationRows(fixed).map((r) => r.version), [1, 2, 3, 9]);
       assert.ok(tableExists(fixed.sql, 'broken_half'));
       assert.ok(tableExists(fixed.sql, 'oops'));
       assert.equal(fixed.getMeta('broken_marker'), 'yes');
@@ -314,9 +315,10 @@ describe('corrupt database file', () => {
       const bytes = await realDatabase();
       return bytes.subarray(0, Math.floor(bytes.length / 2));
     }],
-    ['a real database missing its last 100 bytes', async () => {
+    ['a real database missing the last 100 bytes of its data', async () => {
+      // The last page may be an empty table's root (all zeros at its end): cut into the page before it.
       const bytes = await realDatabase();
-      return bytes.subarray(0, bytes.length - 100);
+      return bytes.subarray(0, bytes.length - 4096 - 100);
     }],
     ['a real database with its header only', async () => (await realDatabase()).subarray(0, 100)],
     ['an empty file', async () => Buffer.alloc(0)],
