@@ -60,7 +60,7 @@ export class LedgerEngine {
   /** Reads new transcript lines into usage_events, then refreshes the marts. */
   async ingest(options: IngestOptions = {}): Promise<IngestReport & { marts: MartRefresh }> {
     const report = await ingest(this.db, costNanos, this.log, options);
-    if (report.filesRead > 0) this.dirty = true;
+    if (report.filesRead > 0 || report.limitReadings > 0) this.dirty = true;
     const marts = this.refreshMarts();
     return { ...report, marts };
   }

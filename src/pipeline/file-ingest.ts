@@ -13,6 +13,8 @@ export interface FileOutcome {
   plan: 'unchanged' | 'append' | 'restart' | 'vanished' | 'unreadable' | 'failed';
   bytes: number;
   invalidLines: number;
+  /** Quota readings recorded (new history points). */
+  limitReadings?: number;
 }
 
 interface StoredFile extends FileMemory {
@@ -90,13 +92,13 @@ export function recordFile(
   }
   const parsed = result.file;
   logInvalid(file, parsed, log);
-  db.savepoint('file_ingest', () => {
+  const limitReadings = db.savepoint('file_ingest', () => {
     const fileId = plan.stored?.id ?? insertFile(db, file.path, plan.request.agent);
     for (const record of parsed.records) writer.write(record, fileId);
-    if (parsed.limits.length) recordLimits(db, parsed.limits);
     saveFileMemory(db, fileId, parsed);
+    return parsed.limits.length ? recordLimits(db, parsed.limits) : 0;
   });
-  return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount };
+  return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount, limitReadings };
 }
 
 function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void {

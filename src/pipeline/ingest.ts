@@ -9,6 +9,7 @@ import { EventWriter, type PriceRequest, type WriteCounts } from '../store/event
 import type { LedgerDb } from '../store/ledger-db';
 import { Statements } from '../store/statement-cache';
 import { loadStoredFile, loadStoredFiles, planFile, recordFile, type FilePlan } from './file-ingest';
+import { ingestLimitSources } from './limit-source-ingest';
 import { parseFile, type ParseResult } from './parse-file';
 import { ParsePool } from './parse-pool';
 
@@ -26,6 +27,8 @@ export interface IngestOptions {
   threadedFromBytes?: number;
   onProgress?: (progress: IngestProgress) => void;
   env?: NodeJS.ProcessEnv;
+  /** The ledger's folder: its quota-reading files (the status line's) are read too, on every run. */
+  ledgerDir?: string;
 }
 
 export interface IngestProgress {
@@ -44,6 +47,8 @@ export interface IngestReport extends WriteCounts {
   invalidLines: number;
   cancelled: boolean;
   seconds: number;
+  /** Quota readings recorded from the ledger folder's limit sources. */
+  limitReadings: number;
 }
 
 interface Job {
@@ -60,7 +65,7 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
   const started = performance.now();
   const { jobs, roots, rootsFound } = planJobs(log, options);
   const report: IngestReport = {
-    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0,
+    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0, limitReadings: 0,
     requests: 0, grown: 0, duplicates: 0, sidechainReplays: 0, retracted: 0,
   };
   const stored = options.onlyPaths ? undefined : loadStoredFiles(db);
@@ -83,6 +88,7 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
           if (outcome.bytes > 0) report.filesRead++;
           report.bytes += outcome.bytes;
           report.invalidLines += outcome.invalidLines;
+          report.limitReadings += outcome.limitReadings ?? 0;
         } catch (error) {
           // The file's savepoint was rolled back; start the writer afresh (its memory may hold rolled-back rows).
           log.error(`failed to ingest ${jobs[i]!.file.path}: ${(error as Error).message}; it will be retried next time`);
@@ -98,6 +104,7 @@ export async function ingest(db: LedgerDb, price: PriceRequest, log: Logger, opt
         lastYield = performance.now();
       }
     }
+    if (options.ledgerDir && !report.cancelled) report.limitReadings += ingestLimitSources(db, options.ledgerDir, log);
   } finally {
     addCounts(report, writer.counts);
     statements.free();

@@ -202,6 +202,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     }
     const report = await engine.ingest({
       ...this.options.ingestOptions(),
+      ledgerDir: this.options.storageDir,
       onlyPaths,
       signal,
       onProgress: onlyPaths ? undefined : (p) => this.emit('progress', p),
@@ -209,7 +210,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     if (!onlyPaths) this.emit('progress', undefined);
     this.lastReport = report;
     this.logReport(report, onlyPaths === undefined);
-    if (report.requests + report.grown + report.retracted > 0 || !onlyPaths) this.emit('changed');
+    if (report.requests + report.grown + report.retracted + report.limitReadings > 0 || !onlyPaths) this.emit('changed');
     this.scheduleSave();
     return report;
   }
