@@ -23,3 +23,6 @@ CREATE TABLE IF NOT EXISTS limit_history (
   resets_at      INTEGER NOT NULL,
   PRIMARY KEY (agent, limit_id, window_minutes, observed_at)
 ) WITHOUT ROWID;
+
+-- Blocks and the block estimate read the requests of the last hours or days by time.
+CREATE INDEX IF NOT EXISTS usage_events_by_ts ON usage_events (ts);
