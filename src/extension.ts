@@ -4,6 +4,7 @@ import type { PanelData } from './protocol/panel-protocol';
 import { CommandId, INDEXING_CONTEXT_KEY, PANEL_VIEW_TYPE } from './ui/command-ids';
 import { CostPanel, type PanelHost } from './ui/cost-panel';
 import { exportView } from './ui/export-view';
+import { LimitsUi } from './ui/limits-ui';
 import { createLogChannel } from './ui/log-channel';
 import { ingestOptionsOf, readSettings, SECTION, type Settings } from './ui/settings';
 import { SpendStatusBar } from './ui/status-bar';
@@ -17,6 +18,8 @@ export interface AgentLedgerApi {
   live(): LiveLedger;
   statusBarText(): string;
   panelData(): PanelData | undefined;
+  /** Quota notifications shown in this session. */
+  limitAlertsShown(): readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
@@ -30,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     ingestOptions: () => ingestOptionsOf(settings),
   });
   running = live;
+  const limits = new LimitsUi({ context, log: logger, storageDir: context.globalStorageUri.fsPath, db: () => live.engine?.db, settings: () => settings.limits });
   let indexing: AbortController | undefined;
 
   const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -37,7 +41,9 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     const engine = live.engine;
     if (!engine) return;
     try {
-      statusBar.showSpend(statusSnapshot(engine.readers, workspaceFolders()), settings.statusBarShows, settings.dailyBudget);
+      const quota = limits.view();
+      statusBar.showSpend(statusSnapshot(engine.readers, workspaceFolders()), settings.statusBarShows, settings.dailyBudget, settings.limits.statusBar ? quota : undefined);
+      limits.notify(quota);
     } catch (error) {
       logger.error(`status bar update failed: ${(error as Error).message}`);
     }
@@ -47,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   const host: PanelHost = {
     extensionUri: context.extensionUri,
     readers: () => live.engine?.readers,
+    limits: () => limits.view(),
     refresh: async () => void (await live.refreshNow()),
     exportView,
     showLog: () => channel.show(),
@@ -74,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
       const previous = settings;
       settings = readSettings(logger);
       if (settings.timeZone !== previous.timeZone) live.setTimeZone(settings.timeZone);
+      limits.applySettings();
       if (JSON.stringify([settings.enabled, settings.extraRoots]) !== JSON.stringify([previous.enabled, previous.extraRoots])) live.reconfigure();
       render();
     }),
@@ -96,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     }
   };
   setTimeout(() => void startup(), 0);
-  return { live: () => live, statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData() };
+  return { live: () => live, statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData(), limitAlertsShown: () => limits.shown };
 }
 
 async function rebuildWithProgress(live: LiveLedger, logger: { info(m: string): void }): Promise<void> {

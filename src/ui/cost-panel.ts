@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { DEFAULT_FILTER, type PanelData, type PanelFilter, type PanelMessage, type PanelRequest } from '../protocol/panel-protocol';
+import type { LimitsView } from '../readers/limit-types';
 import type { Readers } from '../readers/readers';
 import { PANEL_VIEW_TYPE } from './command-ids';
 import { panelSnapshot } from './panel-snapshot';
@@ -8,6 +9,8 @@ import { panelSnapshot } from './panel-snapshot';
 export interface PanelHost {
   readonly extensionUri: vscode.Uri;
   readers(): Readers | undefined;
+  /** Quota windows for the Limits section. */
+  limits?(): LimitsView | undefined;
   refresh(): Promise<void>;
   exportView(format: 'csv' | 'json', data: PanelData): Promise<void>;
   showLog(): void;
@@ -104,7 +107,7 @@ export class CostPanel implements vscode.Disposable {
     const readers = this.host.readers();
     if (!readers) return undefined;
     try {
-      this.lastData = panelSnapshot(readers, this.filter);
+      this.lastData = { ...panelSnapshot(readers, this.filter), limits: this.host.limits?.() };
       return this.lastData;
     } catch (error) {
       this.host.log.error(`cost panel query failed: ${(error as Error).message}`);
