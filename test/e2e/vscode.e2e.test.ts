@@ -62,8 +62,8 @@ describe('Agent Ledger in a real VS Code', () => {
         try {
           const { page } = browser;
           await openWorkbench(page, server, { folder: fresh });
-          const text = await waitForStatusBarText(page, STATUS_ID, `${expected} today`, { timeoutMs: 60_000 });
-          assert.equal(text, `${expected} today`);
+          const text = await waitForStatusBarText(page, STATUS_ID, `${expected} today · 5h 62%`, { timeoutMs: 60_000 });
+          assert.equal(text, `${expected} today · 5h 62%`, 'today\'s cost and the Codex 5-hour quota');
           await screenshot(page, path.join(SHOTS, `status-bar-${tag}.png`));
           if (tag === 'dark') {
             await statusBarItem(page, STATUS_ID).hover();
@@ -78,6 +78,12 @@ describe('Agent Ledger in a real VS Code', () => {
           assert.ok(body.includes(expected), `headline shows today's ${expected}`);
           assert.ok(body.includes('/work/demo-app'), 'projects table lists the fixture project');
           assert.ok(body.includes('claude-sonnet-4-5-20250929'), 'models table lists the fixture model');
+          const limits = await panel.locator('.limits-section').innerText();
+          assert.match(limits, /Limits/);
+          assert.match(limits, /Codex CLI · 5h\s+62%/, 'the Limits section shows the Codex 5-hour window');
+          assert.match(limits, /Codex CLI · weekly\s+20%/);
+          await panel.locator('.limits-section').scrollIntoViewIfNeeded();
+          if (tag === 'dark') await screenshot(page, path.join(SHOTS, 'limits-section.png'));
           await screenshot(page, path.join(SHOTS, `cost-panel-${tag}.png`));
         } finally {
           await browser.close();

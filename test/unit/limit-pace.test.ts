@@ -59,6 +59,7 @@ describe('quota notifications', () => {
     assert.deepEqual(take(five(85, 272)), [], 'not again for the same window');
     assert.deepEqual(take(five(96, 273)).map((a) => a[0]), ['error']);
     assert.deepEqual(take(five(97, 274)), []);
+    assert.deepEqual(take(five(97, 274, { resetsAt: NOW + 26 * MIN + 55_000 })), [], 'a reset time that jitters by seconds is the same instance');
     assert.deepEqual(take(five(82, 10)).map((a) => a[0]), ['warning'], 'the next window instance is a new one');
   });
 
