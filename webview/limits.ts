@@ -21,7 +21,8 @@ function fillChart(w: LimitWindowView, now: number): SVGSVGElement {
   const chart = svg('svg', { viewBox: `0 0 ${W} ${HGT}`, width: W, height: HGT, class: 'limit-chart', role: 'img', 'aria-label': `${w.label} window fill over time` });
   chart.appendChild(svg('line', { x1: 0, y1: HGT, x2: W, y2: 0, class: 'limit-pace-line' }));
   const points = w.history.length ? w.history : [[w.observedAt, w.usedPercent] as [number, number]];
-  let d = `M 0 ${y(0)}`;
+  // Nothing is known before the first reading: the line starts there.
+  let d = `M ${x(points[0]![0]).toFixed(1)} ${y(points[0]![1]).toFixed(1)}`;
   for (const [t, p] of points) d += ` H ${x(t).toFixed(1)} V ${y(p).toFixed(1)}`;
   d += ` H ${x(Math.min(now, w.resetsAt)).toFixed(1)}`;
   chart.appendChild(svg('path', { d, class: `limit-fill-line level-${w.level}` }));
@@ -50,7 +51,7 @@ function windowRow(w: LimitWindowView, data: PanelData): HTMLElement {
     { class: 'split-row limit-row', 'data-window': `${w.agent}-${w.label}` },
     h('span', { class: 'split-name' }, `${f.agentName(w.agent)} · ${w.label}`, estimate ? h('span', { class: 'limit-tag' }, 'estimate') : null),
     h('span', { class: 'split-value' }, `${estimate ? '~' : ''}${Math.round(w.usedPercent)}%`),
-    meter(w.usedPercent / 100, w.level),
+    meter(w.usedPercent / 100, estimate ? 'estimate' : w.level),
     h('span', { class: 'split-detail' }, detail),
     estimate ? h('span', { class: 'split-detail' }, 'No official figure for this agent: the active 5-hour block against the largest block of the last 30 days.') : fillChart(w, data.generatedAt),
   );

@@ -79,7 +79,7 @@ describe('Agent Ledger in a real VS Code', () => {
           assert.ok(body.includes('/work/demo-app'), 'projects table lists the fixture project');
           assert.ok(body.includes('claude-sonnet-4-5-20250929'), 'models table lists the fixture model');
           const limits = await panel.locator('.limits-section').innerText();
-          assert.match(limits, /Limits/);
+          assert.match(limits, /Limits/i);
           assert.match(limits, /Codex CLI · 5h\s+62%/, 'the Limits section shows the Codex 5-hour window');
           assert.match(limits, /Codex CLI · weekly\s+20%/);
           await panel.locator('.limits-section').scrollIntoViewIfNeeded();
