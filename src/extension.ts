@@ -7,6 +7,7 @@ import type { PanelData } from './protocol/panel-protocol';
 import { CommandId, INDEXING_CONTEXT_KEY, PANEL_VIEW_TYPE } from './ui/command-ids';
 import { CostPanel, type PanelHost } from './ui/cost-panel';
 import { exportView } from './ui/export-view';
+import { LimitsUi } from './ui/limits-ui';
 import { createLogChannel } from './ui/log-channel';
 import { ingestOptionsOf, readSettings, SECTION, type Settings } from './ui/settings';
 import { SpendStatusBar } from './ui/status-bar';
@@ -18,6 +19,8 @@ export interface AgentLedgerApi {
   panelData(): PanelData | undefined;
   /** Resolves when the engine thread has opened the ledger (and, as the writer, read everything once). */
   ready(): Promise<void>;
+  /** Quota notifications shown in this session. */
+  limitAlertsShown(): readonly string[];
 }
 
 let running: EngineClient | undefined;
@@ -27,8 +30,9 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   const { channel, logger } = createLogChannel();
   let settings: Settings = readSettings(logger);
   const statusBar = new SpendStatusBar();
+  const ledgerDir = path.join(context.globalStorageUri.fsPath, 'ledger');
   const engine = new EngineClient({
-    ledgerDir: path.join(context.globalStorageUri.fsPath, 'ledger'),
+    ledgerDir,
     timeZone: settings.timeZone,
     ingest: ingestOptionsOf(settings),
   });
@@ -36,13 +40,18 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   let isReady = false;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const limits = new LimitsUi({
+    context, log: logger, storageDir: context.globalStorageUri.fsPath, ledgerDir, settings: () => settings.limits,
+    view: (options) => (isReady ? engine.request('limits', { options }) : Promise.resolve(undefined)),
+  });
 
   const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const render = async () => {
     if (!isReady) return;
     try {
-      const snapshot = await engine.request('status', { workspaceFolders: workspaceFolders() });
-      if (snapshot) statusBar.showSpend(snapshot, settings.statusBarShows, settings.dailyBudget);
+      const [snapshot, quota] = await Promise.all([engine.request('status', { workspaceFolders: workspaceFolders() }), limits.view()]);
+      if (snapshot) statusBar.showSpend(snapshot, settings.statusBarShows, settings.dailyBudget, settings.limits.statusBar ? quota : undefined);
+      limits.notify(quota);
     } catch (error) {
       logger.error(`status bar update failed: ${(error as Error).message}`);
     }
@@ -57,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   const host: PanelHost = {
     extensionUri: context.extensionUri,
     panelData: (filter) => (isReady ? engine.request('panel', { filter }) : Promise.resolve(undefined)),
+    limits: () => limits.view(),
     refresh: async () => void (await engine.request('refresh', {})),
     exportView,
     showLog: () => channel.show(),
@@ -80,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
       const previous = settings;
       settings = readSettings(logger);
       if (settings.timeZone !== previous.timeZone) void engine.request('setTimeZone', { zone: settings.timeZone });
+      limits.applySettings();
       if (JSON.stringify([settings.enabled, settings.extraRoots]) !== JSON.stringify([previous.enabled, previous.extraRoots])) {
         void engine.request('reconfigure', { ingest: ingestOptionsOf(settings) });
       }
@@ -88,7 +99,10 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void render()),
   );
   void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, true);
-  return { engine: () => engine, statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData(), ready: () => ready };
+  return {
+    engine: () => engine, statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData(), ready: () => ready,
+    limitAlertsShown: () => limits.shown,
+  };
 }
 
 interface EventSinks {

@@ -8,6 +8,7 @@ import { AgentSplit, HeadlineCards, TokenComposition } from './cards';
 import { CostChart } from './chart';
 import { h, replaceChildren } from './dom';
 import { describeRange, FilterBar } from './filters';
+import { LimitsSection } from './limits';
 import { FALLBACK_FILTER, sanitizeFilter, saveFilter, savedState } from './state';
 import { BusyIndicator, ErrorBanner, MetaLine } from './status';
 import { ModelsTable, ProjectsTable, SessionsTable } from './tables';
@@ -34,6 +35,7 @@ const filters = new FilterBar(restored ?? FALLBACK_FILTER, changeFilter);
 const cards = new HeadlineCards();
 const chart = new CostChart();
 const agents = new AgentSplit();
+const limits = new LimitsSection();
 const composition = new TokenComposition();
 const models = new ModelsTable();
 const projects = new ProjectsTable();
@@ -43,6 +45,7 @@ replaceChildren(
   content,
   cards.element,
   chart.element,
+  limits.element,
   h('div', { class: 'split' }, agents.element, composition.element),
   models.element,
   projects.element,
@@ -73,6 +76,7 @@ function render(data: PanelData): void {
   cards.update(snapshot);
   chart.update(snapshot);
   agents.update(snapshot);
+  limits.update(snapshot);
   composition.update(snapshot);
   models.update(snapshot);
   projects.update(snapshot);

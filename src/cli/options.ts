@@ -5,7 +5,7 @@ import { isIsoDay, isValidTimeZone } from '../core/time';
 import type { AgentId } from '../core/usage';
 import { AGENT_IDS } from '../normalizers/registry';
 
-export const COMMANDS = ['ingest', 'daily', 'monthly', 'session', 'projects', 'rebuild-marts', 'prices'] as const;
+export const COMMANDS = ['ingest', 'daily', 'monthly', 'session', 'projects', 'rebuild-marts', 'prices', 'blocks', 'limits', 'statusline'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -19,6 +19,9 @@ export interface CliOptions {
   agent?: AgentId;
   json: boolean;
   ingest: boolean;
+  /** blocks: only the active block / the last 3 days. */
+  active: boolean;
+  recent: boolean;
 }
 
 /** A user-facing error: printed as one line, exit code 1. */
@@ -32,6 +35,9 @@ Commands:
   session         cost per session            projects  cost per project
   rebuild-marts   re-price history and re-derive every rollup
   prices          the price table in force and the unpriced models seen
+  blocks          5-hour blocks, ccusage's estimate of the quota windows (--active, --recent)
+  limits          every known quota window: official (Codex, Claude Code status line) or estimated
+  statusline      Claude Code's status line: reads its JSON on stdin, prints one line
 
 Options:
   --db PATH          ledger folder (default: ${defaultDbPath()}; a 0.1.0 ledger.sqlite beside it is upgraded)
@@ -41,7 +47,9 @@ Options:
   -z, --timezone IANA  zone for calendar days (default: the system's)
   --agent NAME       claude or codex
   --json             machine-readable output (daily/monthly in ccusage's shape)
-  --no-ingest        report from the database without reading transcripts first`;
+  --no-ingest        report from the database without reading transcripts first
+  --active           blocks: only the active block, with its burn rate and projection
+  --recent           blocks: the last 3 days and the active block`;
 
 /** Where the CLI keeps its database: the platform's user data folder. */
 export function defaultDbPath(env = process.env): string {
@@ -79,6 +87,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
         agent: { type: 'string' },
         json: { type: 'boolean' },
         'no-ingest': { type: 'boolean' },
+        active: { type: 'boolean' },
+        recent: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -110,5 +120,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     agent: values.agent as AgentId | undefined,
     json: values.json ?? false,
     ingest: !values['no-ingest'],
+    active: values.active ?? false,
+    recent: values.recent ?? false,
   };
 }

@@ -9,6 +9,8 @@ import type { IngestReport } from '../pipeline/ingest';
 import { isPriced, listPrices } from '../pricing/cost';
 import { displayModel, toCcusageReport } from '../readers/ccusage-format';
 import type { ReportFilter } from '../readers/types';
+import { blocksReport } from './blocks';
+import { limitsReport } from './limits';
 import { formatInt, formatUsd, renderTable } from './text-table';
 import { UsageError, type CliOptions } from './options';
 
@@ -112,6 +114,12 @@ async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<stri
       return sessionReport(engine, filter, options.json);
     case 'projects':
       return projectReport(engine, filter, options.json);
+    case 'blocks':
+      return blocksReport(engine, { agent: options.agent, active: options.active, recent: options.recent, json: options.json });
+    case 'limits':
+      return limitsReport(engine, options.json);
+    case 'statusline':
+      throw new UsageError('statusline reads Claude Code\'s JSON on stdin and never opens the database for writing');
   }
 }
 
@@ -122,7 +130,7 @@ async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit:
   };
   const onlyGiven = options.claudeDirs.length || options.codexDirs.length;
   const agents = onlyGiven ? [...(options.claudeDirs.length ? ['claude' as const] : []), ...(options.codexDirs.length ? ['codex' as const] : [])] : undefined;
-  const report = await engine.ingest({ roots, agents });
+  const report = await engine.ingest({ roots, agents, ledgerDir: engine.ledger.dir });
   const hasData = engine.ledger.months.months().length > 0;
   if (report.rootsFound === 0 && (explicit || !hasData)) {
     throw new UsageError(`no transcripts found (looked in ${report.roots.map((r) => r.dir).join(', ')})`);

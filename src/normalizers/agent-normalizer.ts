@@ -1,3 +1,4 @@
+import type { LimitSnapshot } from '../core/limits';
 import type { AgentId, AliasGroup, UsageRecord } from '../core/usage';
 
 /** Where an agent keeps its transcripts, as data the sources layer interprets. */
@@ -28,6 +29,11 @@ export interface AgentNormalizer<State = unknown> {
   legacyAlias?(key: string, replica: boolean): AliasGroup | undefined;
   /** One parsed JSON line to a usage record, or undefined when the line carries no new usage. */
   normalize(line: unknown, offset: number, state: State, filePath: string): UsageRecord | undefined;
+  /**
+   * Quota readings one parsed line carries (optional: few agents write any). Called on the
+   * same lines as `normalize`, so a line that holds limits must contain one of the markers.
+   */
+  readLimits?(line: unknown, state: State): LimitSnapshot[] | undefined;
 }
 
 export type AnyNormalizer = AgentNormalizer<any>; // eslint-disable-line @typescript-eslint/no-explicit-any

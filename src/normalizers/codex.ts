@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { RecordFlag, type Speed, type UsageRecord } from '../core/usage';
 import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+import { codexLimits } from './codex-limits';
 
 export const CODEX_FALLBACK_MODEL = 'gpt-5';
 
@@ -78,6 +79,8 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
         return undefined;
     }
   },
+
+  readLimits: codexLimits,
 };
 
 function readSessionMeta(payload: Record<string, unknown>, state: CodexFileState): void {

@@ -3,6 +3,8 @@
  * requests and receives small snapshots (status bar, panel) and events, never the database.
  */
 import type { PanelData, PanelFilter } from '../protocol/panel-protocol';
+import type { LimitsView } from '../readers/limit-types';
+import type { LimitsViewOptions } from '../readers/limits-view';
 import type { StatusSnapshot } from '../ui/status-snapshot';
 import type { RebuildReport } from './engine';
 import type { IngestProgress } from './ingest';
@@ -17,6 +19,7 @@ export interface EngineInit {
 export interface EngineRequests {
   status: { args: { workspaceFolders: string[] }; result: StatusSnapshot | undefined };
   panel: { args: { filter: PanelFilter }; result: PanelData | undefined };
+  limits: { args: { options: LimitsViewOptions }; result: LimitsView | undefined };
   refresh: { args: Record<string, never>; result: { requests: number } | undefined };
   rebuild: { args: Record<string, never>; result: { ok: true; report: RebuildReport } | { ok: false; reason: string } };
   setTimeZone: { args: { zone: string }; result: void };

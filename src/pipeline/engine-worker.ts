@@ -1,6 +1,7 @@
 /** The engine thread's entry: one LiveLedger, driven by messages from the extension host. */
 import { parentPort } from 'node:worker_threads';
 import type { Logger } from '../core/log';
+import { limitsView } from '../readers/limits-view';
 import { panelSnapshot } from '../ui/panel-snapshot';
 import { statusSnapshot } from '../ui/status-snapshot';
 import type { EngineEvent, EngineInit, EngineRequests, HostMessage, RequestType, WorkerMessage } from './engine-protocol';
@@ -25,6 +26,7 @@ type Handlers = { [K in RequestType]: (args: EngineRequests[K]['args']) => Promi
 const handlers: Handlers = {
   status: ({ workspaceFolders }) => (live?.engine ? statusSnapshot(live.engine.readers, workspaceFolders) : undefined),
   panel: ({ filter }) => (live?.engine ? panelSnapshot(live.engine.readers, filter) : undefined),
+  limits: ({ options }) => (live?.engine ? limitsView(live.engine.ledger, Date.now(), options) : undefined),
   refresh: async () => {
     const report = await live?.refreshNow();
     return report ? { requests: report.requests } : undefined;

@@ -76,7 +76,7 @@ export class LedgerEngine {
   /** Reads new usage into the ledger, then folds it into the marts. */
   async ingest(options: IngestOptions = {}): Promise<IngestReport & { marts: MartRefresh }> {
     const report = await ingest(this.ledger, costNanos, this.log, options);
-    if (report.filesRead > 0) this.dirty = true;
+    if (report.filesRead > 0 || report.limitReadings > 0) this.dirty = true;
     const marts = this.refreshMarts();
     return { ...report, marts };
   }

@@ -6,12 +6,15 @@ import type { TranscriptFile } from '../sources/file-listing';
 import { planRead, type FileMemory } from '../sources/read-plan';
 import type { EventWriter } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
+import { recordLimits } from '../store/limit-store';
 import type { ParsedFile, ParseRequest, ParseResult } from './parse-file';
 
 export interface FileOutcome {
   plan: 'unchanged' | 'append' | 'restart' | 'vanished' | 'unreadable' | 'failed';
   bytes: number;
   invalidLines: number;
+  /** Quota readings recorded (new history points). */
+  limitReadings?: number;
 }
 
 interface StoredFile extends FileMemory {
@@ -92,7 +95,8 @@ export function recordFile(
   const fileId = plan.stored?.id ?? insertFile(db, file.path, plan.request.agent);
   for (const record of parsed.records) writer.write(record);
   saveFileMemory(db, fileId, parsed);
-  return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount };
+  const limitReadings = parsed.limits.length ? recordLimits(db, parsed.limits) : 0;
+  return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount, limitReadings };
 }
 
 function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void {

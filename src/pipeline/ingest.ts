@@ -9,6 +9,7 @@ import { EventWriter, zeroCounts, type PriceRequest, type WriteCounts } from '..
 import type { Ledger } from '../store/ledger';
 import { Statements } from '../store/statement-cache';
 import { loadStoredFile, loadStoredFiles, planFile, recordFile, type FilePlan } from './file-ingest';
+import { ingestLimitSources } from './limit-source-ingest';
 import { parseFile, type ParseResult } from './parse-file';
 import { ParsePool } from './parse-pool';
 
@@ -26,6 +27,8 @@ export interface IngestOptions {
   threadedFromBytes?: number;
   onProgress?: (progress: IngestProgress) => void;
   env?: NodeJS.ProcessEnv;
+  /** The ledger's folder: its quota-reading files (the status line's) are read too, on every run. */
+  ledgerDir?: string;
 }
 
 export interface IngestProgress {
@@ -44,6 +47,8 @@ export interface IngestReport extends WriteCounts {
   invalidLines: number;
   cancelled: boolean;
   seconds: number;
+  /** Quota readings recorded from the ledger folder's limit sources. */
+  limitReadings: number;
 }
 
 interface Job {
@@ -61,7 +66,7 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
   const db = ledger.db;
   const { jobs, roots, rootsFound } = planJobs(log, options);
   const report: IngestReport = {
-    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0,
+    roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0, limitReadings: 0,
     ...zeroCounts(),
   };
   const stored = options.onlyPaths ? undefined : loadStoredFiles(db);
@@ -85,6 +90,7 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
           if (outcome.bytes > 0) report.filesRead++;
           report.bytes += outcome.bytes;
           report.invalidLines += outcome.invalidLines;
+          report.limitReadings += outcome.limitReadings ?? 0;
         } catch (error) {
           // What was written stays (every row is a counted snapshot); the offset did not move, so the
           // file is read again next time and the request index keeps that from counting anything twice.
@@ -97,6 +103,7 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
         lastYield = performance.now();
       }
     }
+    if (options.ledgerDir && !report.cancelled) report.limitReadings += ingestLimitSources(db, options.ledgerDir, log);
   } finally {
     addCounts(report, writer.counts);
     statements.free();

@@ -226,6 +226,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     }
     const report = await engine.ingest({
       ...this.options.ingest,
+      ledgerDir: this.location.dir,
       onlyPaths,
       signal,
       onProgress: onlyPaths ? undefined : (p) => this.emit('progress', p),
@@ -233,7 +234,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     if (!onlyPaths) this.emit('progress', undefined);
     this.lastReport = report;
     this.logReport(report, onlyPaths === undefined);
-    if (report.requests + report.grown + report.retracted > 0) this.emit('changed');
+    if (report.requests + report.grown + report.retracted + report.limitReadings > 0) this.emit('changed');
     if (engine.isDirty) this.scheduleSave();
     return report;
   }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { compactReadings, type LimitSnapshot } from '../core/limits';
 import { billableTotal, type AgentId, type UsageRecord } from '../core/usage';
 import { normalizerFor } from '../normalizers/registry';
 import { headHash, identityOf } from '../sources/file-fingerprint';
@@ -20,6 +21,8 @@ export interface InvalidLine {
 
 export interface ParsedFile {
   records: UsageRecord[];
+  /** Quota readings found on the way (agents whose normalizer reads them). */
+  limits: LimitSnapshot[];
   endOffset: number;
   bytesRead: number;
   invalid: InvalidLine[];
@@ -59,6 +62,7 @@ export function parseFile(request: ParseRequest): ParseResult {
     const stat = fs.fstatSync(fd);
     const state = request.state ?? normalizer.initialState(request.path);
     const records: UsageRecord[] = [];
+    const limits: LimitSnapshot[] = [];
     const invalid: InvalidLine[] = [];
     let invalidCount = 0;
     const scan = scanLines(fd, request.from, markersOf(request.agent), (text, offset) => {
@@ -71,11 +75,13 @@ export function parseFile(request: ParseRequest): ParseResult {
       }
       const record = normalizer.normalize(parsed, offset, state, request.path);
       if (record) fold(records, record);
+      const readings = normalizer.readLimits?.(parsed, state);
+      if (readings) limits.push(...readings);
     });
     return {
       ok: true,
       file: {
-        records, endOffset: scan.endOffset, bytesRead: scan.bytesRead, invalid, invalidCount, state,
+        records, limits: compactReadings(limits), endOffset: scan.endOffset, bytesRead: scan.bytesRead, invalid, invalidCount, state,
         headHash: headHash(fd, scan.endOffset), size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat),
       },
     };

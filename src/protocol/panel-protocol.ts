@@ -3,9 +3,10 @@
  * Types only: both sides import this file, and it imports nothing but reader row types.
  */
 import type { AgentId } from '../core/usage';
+import type { BlockView, LimitsView, LimitWindowView } from '../readers/limit-types';
 import type { AgentRow, DailyModelRow, ModelRow, ProjectRow, SessionRow, TokenTotals } from '../readers/types';
 
-export type { AgentId, AgentRow, DailyModelRow, ModelRow, ProjectRow, SessionRow, TokenTotals };
+export type { AgentId, AgentRow, BlockView, DailyModelRow, LimitsView, LimitWindowView, ModelRow, ProjectRow, SessionRow, TokenTotals };
 
 export type RangePreset = 'today' | '7d' | '30d' | 'month' | 'all' | 'custom';
 
@@ -54,6 +55,8 @@ export interface PanelData {
   /** Choices for the filter drop-downs. */
   agentOptions: AgentId[];
   projectOptions: string[];
+  /** Quota windows and active blocks (not filtered: a quota is the account's). */
+  limits?: LimitsView;
 }
 
 /** Webview → host. */

@@ -7,6 +7,8 @@ export const CommandId = {
   ExportCsv: 'agentLedger.exportCsv',
   ExportJson: 'agentLedger.exportJson',
   CancelIndexing: 'agentLedger.cancelIndexing',
+  ShowClaudeQuota: 'agentLedger.showClaudeQuota',
+  HideClaudeQuota: 'agentLedger.hideClaudeQuota',
 } as const;
 
 export const PANEL_VIEW_TYPE = 'agentLedger.costPanel';

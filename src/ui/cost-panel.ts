@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { DEFAULT_FILTER, type PanelData, type PanelFilter, type PanelMessage, type PanelRequest } from '../protocol/panel-protocol';
+import type { LimitsView } from '../readers/limit-types';
 import { PANEL_VIEW_TYPE } from './command-ids';
 
 export interface PanelHost {
   readonly extensionUri: vscode.Uri;
   /** The panel's data for a filter from the engine thread; undefined while the ledger is opening. */
   panelData(filter: PanelFilter): Promise<PanelData | undefined>;
+  /** Quota windows for the Limits section. */
+  limits?(): Promise<LimitsView | undefined>;
   refresh(): Promise<void>;
   exportView(format: 'csv' | 'json', data: PanelData): Promise<void>;
   showLog(): void;
@@ -103,6 +106,7 @@ export class CostPanel implements vscode.Disposable {
       this.post({ type: 'busy', busy: true, message: 'Reading transcripts…' });
       return;
     }
+    data = { ...data, limits: await this.host.limits?.() };
     this.lastData = data;
     CostPanel.lastShown = data;
     this.post({ type: 'data', data });

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { WindowKind } from '../core/limits';
 import { systemTimeZone, isValidTimeZone } from '../core/time';
+import type { ChainMode } from '../statusline/statusline-config';
 import type { AgentId } from '../core/usage';
 import type { IngestOptions } from '../pipeline/ingest';
 import { NORMALIZERS } from '../normalizers/registry';
@@ -14,6 +16,17 @@ export interface Settings {
   timeZone: string;
   dailyBudget: number;
   statusBarShows: StatusBarShows;
+  limits: LimitSettings;
+}
+
+/** `agentLedger.limits.*`. */
+export interface LimitSettings {
+  kinds: WindowKind[];
+  statusBar: boolean;
+  warnAt: number;
+  criticalAt: number;
+  notifications: boolean;
+  chain: ChainMode;
 }
 
 export const SECTION = 'agentLedger';
@@ -34,6 +47,25 @@ export function readSettings(log: { warn(m: string): void }): Settings {
     timeZone: zone && isValidTimeZone(zone) ? zone : systemTimeZone(),
     dailyBudget: Math.max(0, config.get<number>('dailyBudget', 0) || 0),
     statusBarShows: config.get<StatusBarShows>('statusBar.show', 'today'),
+    limits: readLimitSettings(config),
+  };
+}
+
+function readLimitSettings(config: vscode.WorkspaceConfiguration): LimitSettings {
+  const percent = (key: string, fallback: number) => {
+    const v = config.get<number>(key, fallback);
+    return typeof v === 'number' && v > 0 && v <= 100 ? v : fallback;
+  };
+  const warnAt = percent('limits.warnAt', 80);
+  const kinds = config.get<WindowKind[]>('limits.windows', ['5h', 'weekly', 'other']).filter((k) => ['5h', 'weekly', 'other'].includes(k));
+  const chain = config.get<ChainMode>('limits.claudeStatusLine.previousCommand', 'after');
+  return {
+    kinds,
+    statusBar: config.get<boolean>('limits.statusBar', true),
+    warnAt,
+    criticalAt: Math.max(warnAt, percent('limits.criticalAt', 95)),
+    notifications: config.get<boolean>('limits.notifications', true),
+    chain: chain === 'instead' || chain === 'off' ? chain : 'after',
   };
 }
 

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { CommandId } from './command-ids';
+import { worseLevel } from '../core/limit-pace';
+import type { LimitsView } from '../readers/limit-types';
+import { limitLevel, limitStatusSuffix, limitTooltipLines } from './limit-status';
 import { budgetLevel, statusText, tooltipMarkdown, type StatusShows, type StatusSnapshot } from './status-snapshot';
 
 /** The right-aligned status bar item with today's spend. */
@@ -38,13 +41,16 @@ export class SpendStatusBar implements vscode.Disposable {
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
   }
 
-  showSpend(snapshot: StatusSnapshot, shows: StatusShows, budget: number): void {
-    this.item.text = statusText(snapshot, shows);
-    const tooltip = new vscode.MarkdownString(tooltipMarkdown(snapshot, budget, new Date()), true);
+  /** Today's spend, and the tightest quota window when `limits` has one (coloured by its pace). */
+  showSpend(snapshot: StatusSnapshot, shows: StatusShows, budget: number, limits?: LimitsView): void {
+    this.item.text = statusText(snapshot, shows) + limitStatusSuffix(limits);
+    const time = (ms: number) => new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    const markdown = [tooltipMarkdown(snapshot, budget, new Date()), ...limitTooltipLines(limits, time)].join('\n');
+    const tooltip = new vscode.MarkdownString(markdown, true);
     tooltip.isTrusted = { enabledCommands: [CommandId.OpenPanel] };
     this.item.tooltip = tooltip;
     this.item.command = CommandId.OpenPanel;
-    const level = budgetLevel(snapshot.todayUsd, budget);
+    const level = worseLevel(budgetLevel(snapshot.todayUsd, budget), limitLevel(limits));
     this.item.backgroundColor =
       level === 'ok' ? undefined : new vscode.ThemeColor(level === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground');
   }

@@ -5,9 +5,23 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { claudeAssistant, claudeUser, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
+import { claudeAssistant, claudeUser, codexMeta, codexRateLimits, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
 
 const CODEX_ID = '0199a213-81c0-7800-8aa1-0000000e2e01';
+
+export function fixtureRolloutPath(corpus: string): string {
+  return path.join(corpus, 'codex', 'sessions', '2026', '01', '01', `rollout-2026-01-01T00-00-00-${CODEX_ID}.jsonl`);
+}
+
+/**
+ * The Codex quota readings of the corpus: 5-hour window 62% used with 30 minutes to go (on
+ * pace: no run-out forecast), weekly 20%. `used` makes a later reading of the same windows.
+ */
+export function fixtureRateLimits(now: number, used = 62, at = now - 60_000): string {
+  const fiveHourReset = Math.floor(now / 1000) + 30 * 60;
+  return codexRateLimits(new Date(at).toISOString(),
+    { used, minutes: 300, resetsAt: fiveHourReset }, { used: 20, minutes: 10080, resetsAt: Math.floor(now / 1000) + 3 * 86_400 }, { plan_type: 'plus' });
+}
 
 export function fixtureTranscriptPath(corpus: string): string {
   return path.join(corpus, 'claude', 'projects', '-work-demo-app', 'session-app.jsonl');
@@ -41,9 +55,10 @@ export function writeFixtureCorpus(corpus: string, now = Date.now()): void {
   write(path.join(corpus, 'claude', 'projects', '-work-demo-api', 'session-api.jsonl'), [
     claudeAssistant({ sessionId: 'session-api', cwd: '/work/demo-api', model: 'claude-opus-4-6', messageId: 'msg_b', requestId: 'req_b', ts, input: 1_000, output: 4_000 }),
   ]);
-  write(path.join(corpus, 'codex', 'sessions', '2026', '01', '01', `rollout-2026-01-01T00-00-00-${CODEX_ID}.jsonl`), [
+  write(fixtureRolloutPath(corpus), [
     codexMeta(ts, CODEX_ID, '/work/demo-cli'),
     codexTurnContext(ts, 'gpt-5-codex', '/work/demo-cli'),
     codexTokenCount(ts, { input: 200_000, cached: 150_000, output: 8_000 }),
+    fixtureRateLimits(now),
   ]);
 }

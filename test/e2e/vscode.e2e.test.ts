@@ -88,8 +88,8 @@ describe('Agent Ledger in a real VS Code', () => {
           const { page } = browser;
           await openWorkbench(page, server, { folder: fresh });
           progress(t0, `${tag}: workbench open`);
-          const text = await waitForStatusBarText(page, STATUS_ID, `${expected} today`, { timeoutMs: 60_000 });
-          assert.equal(text, `${expected} today`);
+          const text = await waitForStatusBarText(page, STATUS_ID, `${expected} today · 5h 62%`, { timeoutMs: 60_000 });
+          assert.equal(text, `${expected} today · 5h 62%`, 'today\'s cost and the Codex 5-hour quota');
           progress(t0, `${tag}: status bar shows "${text}"`);
           await screenshot(page, path.join(SHOTS, `status-bar-${tag}.png`));
           if (tag === 'dark') {
@@ -105,6 +105,12 @@ describe('Agent Ledger in a real VS Code', () => {
           assert.ok(body.includes(expected), `headline shows today's ${expected}`);
           assert.ok(body.includes('/work/demo-app'), 'projects table lists the fixture project');
           assert.ok(body.includes('claude-sonnet-4-5-20250929'), 'models table lists the fixture model');
+          const limits = await panel.locator('.limits-section').innerText();
+          assert.match(limits, /Limits/i);
+          assert.match(limits, /Codex CLI · 5h\s+62%/, 'the Limits section shows the Codex 5-hour window');
+          assert.match(limits, /Codex CLI · weekly\s+20%/);
+          await panel.locator('.limits-section').scrollIntoViewIfNeeded();
+          if (tag === 'dark') await screenshot(page, path.join(SHOTS, 'limits-section.png'));
           await screenshot(page, path.join(SHOTS, `cost-panel-${tag}.png`));
           progress(t0, `${tag}: cost panel checked; screenshots in ${path.relative(ROOT, SHOTS)}`);
         } finally {

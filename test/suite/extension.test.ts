@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AgentLedgerApi } from '../../src/extension';
 import { DEFAULT_FILTER } from '../../src/protocol/panel-protocol';
 import { claudeAssistant } from '../fixtures/transcript-lines';
-import { expectedFixtureCost, fixtureTranscriptPath } from '../e2e/fixture-corpus';
+import { expectedFixtureCost, fixtureRateLimits, fixtureRolloutPath, fixtureTranscriptPath } from '../e2e/fixture-corpus';
 
 const EXTENSION_ID = 'agent-ledger.agent-ledger';
 
@@ -36,13 +36,13 @@ export function extensionSuite(): void {
 
     test('contributes its commands', async () => {
       const commands = await vscode.commands.getCommands(true);
-      for (const id of ['openPanel', 'rebuildMarts', 'refresh', 'showLog', 'exportCsv', 'exportJson']) {
+      for (const id of ['openPanel', 'rebuildMarts', 'refresh', 'showLog', 'exportCsv', 'exportJson', 'showClaudeQuota', 'hideClaudeQuota']) {
         assert.ok(commands.includes(`agentLedger.${id}`), `agentLedger.${id} is registered`);
       }
     });
 
-    test("the status bar shows today's cost of the fixture corpus", async () => {
-      const expected = `$(pulse) ${dollars(expectedFixtureCost().todayUsd)} today`;
+    test("the status bar shows today's cost of the fixture corpus and the Codex 5-hour quota", async () => {
+      const expected = `$(pulse) ${dollars(expectedFixtureCost().todayUsd)} today · 5h 62%`;
       await until(`status bar "${expected}"`, () => api.statusBarText() === expected);
     });
 
@@ -50,7 +50,7 @@ export function extensionSuite(): void {
       const before = expectedFixtureCost().todayUsd;
       // Claude Sonnet 4.5: 1,000,000 output tokens at $15/M.
       fs.appendFileSync(fixtureTranscriptPath(corpus!), `${claudeAssistant({ messageId: 'msg_live', requestId: 'req_live', sessionId: 'session-app', cwd: '/work/demo-app', ts: new Date().toISOString(), input: 0, output: 1_000_000 })}\n`);
-      const expected = `$(pulse) ${dollars(before + 15)} today`;
+      const expected = `$(pulse) ${dollars(before + 15)} today · 5h 62%`;
       await until(`status bar "${expected}"`, () => api.statusBarText() === expected);
     });
 
@@ -72,6 +72,27 @@ export function extensionSuite(): void {
       assert.equal(data.headline.todayUsd.toFixed(6), (expected.todayUsd + 15).toFixed(6));
       assert.deepEqual(data.projects.map((p) => p.project).sort(), [...expected.projects].sort());
       assert.ok(data.models.some((m) => m.model === 'claude-sonnet-4-5-20250929'), 'the models table lists Sonnet 4.5');
+    });
+
+    test("the panel's Limits data has the Codex windows, with pace", async () => {
+      const data = await until('panel data', () => api.panelData());
+      const codex = (data.limits?.windows ?? []).filter((w) => w.agent === 'codex').map((w) => [w.label, w.usedPercent, w.source, w.level]);
+      assert.deepEqual(codex, [['5h', 62, 'official', 'ok'], ['weekly', 20, 'official', 'ok']]);
+    });
+
+    test('crossing 80% shows the notification once', async () => {
+      const rollout = fixtureRolloutPath(corpus!);
+      const now = Date.now();
+      const alerts = () => api.limitAlertsShown().filter((m) => m.startsWith('Codex CLI 5h quota'));
+      assert.deepEqual(alerts(), []);
+      fs.appendFileSync(rollout, `${fixtureRateLimits(now, 85, now)}\n`);
+      await until('the status bar at 85%', () => api.statusBarText().endsWith('· 5h 85%'));
+      await until('the 80% notification', () => alerts().length === 1);
+      assert.match(alerts()[0]!, /85% used/);
+      fs.appendFileSync(rollout, `${fixtureRateLimits(now, 88, now + 1000)}\n`);
+      await until('the status bar at 88%', () => api.statusBarText().endsWith('· 5h 88%'));
+      await vscode.commands.executeCommand('agentLedger.refresh');
+      assert.equal(alerts().length, 1, 'no second notification for the same window');
     });
 
     test('Refresh Now reads a new transcript before it returns', async () => {

@@ -37,7 +37,7 @@ describe('state migrations', () => {
     const db = new SQL.Database();
     const log = new MemoryLogger();
     try {
-      assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), [1, 2]);
+      assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), [1, 2, 3]);
       for (const table of ['meta', 'source_files', 'dim_session', 'daily_mart', 'session_mart', 'session_model_mart']) assert.ok(tableExists(db, table), table);
       assert.equal(tableExists(db, 'usage_events'), false, 'events live in month segments, not in the state');
       assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), []);
@@ -49,12 +49,12 @@ describe('state migrations', () => {
   test('a failing migration records nothing and leaves no partial effect', async () => {
     const base = tempDir('agent-ledger-migrations-');
     fs.cpSync(defaultMigrationsDir(), base, { recursive: true });
-    fs.writeFileSync(path.join(base, '003_broken.sql'), "CREATE TABLE half (x INTEGER);\nINSERT INTO meta VALUES ('marker', 'yes');\nCREATE TABLE oops (;");
+    fs.writeFileSync(path.join(base, '009_broken.sql'), "CREATE TABLE half (x INTEGER);\nINSERT INTO meta VALUES ('marker', 'yes');\nCREATE TABLE oops (;");
     const SQL = await loadSqlJs();
     const db = new SQL.Database();
     try {
-      assert.throws(() => migrate(db, readMigrations(base), new MemoryLogger()), /migration 3_broken failed: .*syntax error/);
-      assert.deepEqual(db.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2]]);
+      assert.throws(() => migrate(db, readMigrations(base), new MemoryLogger()), /migration 9_broken failed: .*syntax error/);
+      assert.deepEqual(db.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2], [3]]);
       assert.equal(tableExists(db, 'half'), false);
       assert.equal(db.exec("SELECT 1 FROM meta WHERE key = 'marker'").length, 0);
     } finally {

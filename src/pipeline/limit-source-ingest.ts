@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compactReadings, type LimitSnapshot } from '../core/limits';
+import type { Logger } from '../core/log';
+import { LIMIT_SOURCES, type LimitSource } from '../normalizers/limit-source';
+import { headHash, headHashLength, identityOf } from '../sources/file-fingerprint';
+import { scanLines } from '../sources/line-scanner';
+import { planRead } from '../sources/read-plan';
+import type { LedgerDb } from '../store/ledger-db';
+import { recordLimits } from '../store/limit-store';
+import { loadStoredFile } from './file-ingest';
+
+/** Reads what is new in every limit source file of the ledger's folder; returns the readings recorded. */
+export function ingestLimitSources(db: LedgerDb, ledgerDir: string, log: Logger): number {
+  let recorded = 0;
+  for (const source of LIMIT_SOURCES) {
+    try {
+      recorded += db.savepoint('limit_source', () => ingestOne(db, source, path.join(ledgerDir, source.fileName), log));
+    } catch (error) {
+      log.error(`failed to read quota readings from ${source.fileName}: ${(error as Error).message}; retried next time`);
+    }
+  }
+  return recorded;
+}
+
+function ingestOne(db: LedgerDb, source: LimitSource, file: string, log: Logger): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return 0; // not written yet: the status line was never run
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    const stored = loadStoredFile(db, file);
+    const plan = planRead(stored, { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) }, () =>
+      headHash(fd, headHashLength(stored!.headHash)));
+    if (plan.kind === 'unchanged') return 0;
+    const readings: LimitSnapshot[] = [];
+    let invalid = 0;
+    const markers = source.markers.map((m) => Buffer.from(m));
+    const scan = scanLines(fd, plan.kind === 'append' ? plan.from : 0, markers, (text) => {
+      try {
+        readings.push(...(source.read(JSON.parse(text)) ?? []));
+      } catch {
+        invalid++;
+      }
+    });
+    if (invalid) log.warn(`${file}: ${invalid} invalid lines skipped`);
+    const id = stored?.id ?? insertSource(db, file, source.id);
+    db.run('UPDATE source_files SET size = ?, mtime_ms = ?, identity = ?, head_hash = ?, read_offset = ?, missing = 0 WHERE id = ?',
+      [stat.size, Math.trunc(stat.mtimeMs), identityOf(stat), headHash(fd, scan.endOffset), scan.endOffset, id]);
+    return recordLimits(db, compactReadings(readings));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function insertSource(db: LedgerDb, file: string, id: string): number {
+  db.run(`INSERT INTO source_files (path, agent, size, mtime_ms, identity, head_hash, read_offset) VALUES (?, ?, 0, 0, '', '', 0)`, [file, id]);
+  return Number(db.scalar('SELECT last_insert_rowid()'));
+}

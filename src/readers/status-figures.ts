@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import type { Database, SqlValue } from 'sql.js';
+import type { LimitSnapshot, LimitSource } from '../core/limits';
+import { DayClock } from '../core/time';
+import { nanosToUsd } from '../pricing/nanos';
+import { readChecked } from '../store/ledger-files';
+import { MANIFEST_FILE } from '../store/ledger-layout';
+import { readManifest } from '../store/manifest';
+import { loadSqlJs } from '../store/sqljs-loader';
+
+/** What the status line shows from the saved ledger. */
+export interface StatusFigures {
+  /** This Claude Code session's cost so far (undefined: not in the ledger yet). */
+  sessionUsd: number | undefined;
+  /** Today's cost across agents, in the zone the ledger's days are kept in. */
+  todayUsd: number | undefined;
+  limits: LimitSnapshot[];
+}
+
+export const NO_FIGURES: StatusFigures = { sessionUsd: undefined, todayUsd: undefined, limits: [] };
+
+/**
+ * The status line's figures, read-only from the saved ledger's small state file (never the
+ * months): nothing is migrated, saved or moved aside (a damaged file is the writer's business). The narrow entry point the status
+ * line depends on, so that the store behind it can change.
+ */
+export async function readStatusFigures(ledgerDir: string, sessionId: string | undefined, now: number): Promise<StatusFigures> {
+  const manifest = readManifest(path.join(ledgerDir, MANIFEST_FILE));
+  const bytes = manifest.ok && manifest.manifest.state.name ? readChecked(ledgerDir, manifest.manifest.state)?.bytes : undefined;
+  if (!bytes) return NO_FIGURES;
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database(bytes);
+  try {
+    return {
+      sessionUsd: sessionId ? nanos(one(db, `SELECT s.cost_nanos FROM session_mart s JOIN dim_session k ON k.id = s.session_id
+        WHERE k.agent = 'claude' AND k.session_key = ?`, [sessionId])) : undefined,
+      todayUsd: today(db, now),
+      limits: limits(db),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function today(db: Database, now: number): number | undefined {
+  const zone = one(db, "SELECT value FROM meta WHERE key = 'mart_time_zone'");
+  if (typeof zone !== 'string') return undefined;
+  return nanos(one(db, 'SELECT COALESCE(SUM(cost_nanos), 0) FROM provider_day_mart WHERE day = ?', [new DayClock(zone).today(now)]));
+}
+
+function limits(db: Database): LimitSnapshot[] {
+  if (one(db, "SELECT 1 FROM sqlite_master WHERE name = 'limit_latest'") === undefined) return [];
+  const result = db.exec('SELECT agent, limit_id, window_minutes, used_percent, resets_at, observed_at, source, plan_type FROM limit_latest')[0];
+  return (result?.values ?? []).map((r) => ({
+    agent: String(r[0]), limitId: String(r[1]), windowMinutes: Number(r[2]), usedPercent: Number(r[3]), resetsAt: Number(r[4]),
+    observedAt: Number(r[5]), source: String(r[6]) as LimitSource, ...(r[7] ? { planType: String(r[7]) } : {}),
+  }));
+}
+
+function one(db: Database, sql: string, params: SqlValue[] = []): SqlValue | undefined {
+  const statement = db.prepare(sql);
+  try {
+    statement.bind(params);
+    return statement.step() ? statement.get()[0] : undefined;
+  } finally {
+    statement.free();
+  }
+}
+
+function nanos(value: SqlValue | undefined): number | undefined {
+  return typeof value === 'number' ? nanosToUsd(value) : undefined;
+}

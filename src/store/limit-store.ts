@@ -1,0 +1,81 @@
+import { sameWindowInstance, type LimitSnapshot, type LimitSource } from '../core/limits';
+import type { LedgerDb } from './ledger-db';
+
+interface LatestRow {
+  agent: string;
+  limit_id: string;
+  window_minutes: number;
+  used_percent: number;
+  resets_at: number;
+  observed_at: number;
+  source: string;
+  plan_type: string | null;
+}
+
+export interface LimitPoint {
+  observedAt: number;
+  usedPercent: number;
+  resetsAt: number;
+}
+
+/**
+ * Records quota readings: the newest per window wins `limit_latest` (files may be read in
+ * any order); `limit_history` gets a row only when the reading differs from the one before it.
+ */
+export function recordLimits(db: LedgerDb, snapshots: readonly LimitSnapshot[]): number {
+  let added = 0;
+  for (const s of snapshots) {
+    if (addToHistory(db, s)) added++;
+    db.run(
+      `INSERT INTO limit_latest (agent, limit_id, window_minutes, used_percent, resets_at, observed_at, source, plan_type)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (agent, limit_id, window_minutes) DO UPDATE SET used_percent = excluded.used_percent,
+         resets_at = excluded.resets_at, observed_at = excluded.observed_at, source = excluded.source,
+         plan_type = COALESCE(excluded.plan_type, limit_latest.plan_type)
+       WHERE excluded.observed_at >= limit_latest.observed_at`,
+      [s.agent, s.limitId, s.windowMinutes, s.usedPercent, s.resetsAt, s.observedAt, s.source, s.planType ?? null],
+    );
+  }
+  return added;
+}
+
+function addToHistory(db: LedgerDb, s: LimitSnapshot): boolean {
+  const before = db.get<{ used_percent: number; resets_at: number }>(
+    `SELECT used_percent, resets_at FROM limit_history WHERE agent = ? AND limit_id = ? AND window_minutes = ? AND observed_at <= ?
+     ORDER BY observed_at DESC LIMIT 1`,
+    [s.agent, s.limitId, s.windowMinutes, s.observedAt],
+  );
+  if (before && before.used_percent === s.usedPercent && sameWindowInstance(before.resets_at, s.resetsAt)) return false;
+  db.run(
+    `INSERT OR IGNORE INTO limit_history (agent, limit_id, window_minutes, observed_at, used_percent, resets_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    [s.agent, s.limitId, s.windowMinutes, s.observedAt, s.usedPercent, s.resetsAt],
+  );
+  return true;
+}
+
+/** The newest reading of every window, by agent then window length. */
+export function latestLimits(db: LedgerDb): LimitSnapshot[] {
+  return db
+    .all<LatestRow>('SELECT * FROM limit_latest ORDER BY agent, window_minutes, limit_id')
+    .map((r) => ({
+      agent: r.agent,
+      limitId: r.limit_id,
+      windowMinutes: r.window_minutes,
+      usedPercent: r.used_percent,
+      resetsAt: r.resets_at,
+      observedAt: r.observed_at,
+      source: r.source as LimitSource,
+      ...(r.plan_type ? { planType: r.plan_type } : {}),
+    }));
+}
+
+/** A window's readings since `sinceMs`, oldest first (only the changes are stored). */
+export function limitHistory(db: LedgerDb, w: Pick<LimitSnapshot, 'agent' | 'limitId' | 'windowMinutes'>, sinceMs: number): LimitPoint[] {
+  return db
+    .all<{ observed_at: number; used_percent: number; resets_at: number }>(
+      `SELECT observed_at, used_percent, resets_at FROM limit_history
+       WHERE agent = ? AND limit_id = ? AND window_minutes = ? AND observed_at >= ? ORDER BY observed_at`,
+      [w.agent, w.limitId, w.windowMinutes, sinceMs],
+    )
+    .map((r) => ({ observedAt: r.observed_at, usedPercent: r.used_percent, resetsAt: r.resets_at }));
+}

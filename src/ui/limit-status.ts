@@ -1,0 +1,44 @@
+/**
+ * The quota part of the status bar: text, colour level and tooltip lines, from a LimitsView.
+ * No `vscode` import: unit-tested in Node.
+ */
+import type { PaceLevel } from '../core/limit-pace';
+import type { LimitsView, LimitWindowView } from '../readers/limit-types';
+import { escapeMarkdown } from './status-snapshot';
+
+const AGENT_LABELS: Record<string, string> = { claude: 'Claude Code', codex: 'Codex CLI' };
+export const agentLabel = (agent: string): string => AGENT_LABELS[agent] ?? agent;
+
+/** ` · 5h 62%` for the tightest official window, ` · 5h ~40%` for an estimate when nothing is official. */
+export function limitStatusSuffix(view: LimitsView | undefined): string {
+  const w = shownWindow(view);
+  if (!w) return '';
+  return w.source === 'official' ? ` · ${w.label} ${Math.round(w.usedPercent)}%` : ` · ${w.label} ~${Math.round(w.usedPercent)}%`;
+}
+
+export function limitLevel(view: LimitsView | undefined): PaceLevel {
+  const w = shownWindow(view);
+  return w && w.source === 'official' ? w.level : 'ok';
+}
+
+function shownWindow(view: LimitsView | undefined): LimitWindowView | undefined {
+  if (!view) return undefined;
+  if (view.tightest !== undefined) return view.windows[view.tightest];
+  return view.windows.find((w) => w.source === 'estimate');
+}
+
+const PACE_WORDS: Record<PaceLevel, string> = { ok: 'on pace', warning: 'ahead of pace', error: 'nearly used up' };
+
+/** Markdown lines for the tooltip: every window with its reset and projected run-out. */
+export function limitTooltipLines(view: LimitsView | undefined, time: (ms: number) => string): string[] {
+  if (!view || view.windows.length === 0) return [];
+  const rows = view.windows.map((w) => {
+    const used = `${w.source === 'estimate' ? '~' : ''}${Math.round(w.usedPercent)}%`;
+    const reset = w.stale ? `reset at ${time(w.resetsAt)} (no reading since)` : time(w.resetsAt);
+    const runOut = w.stale ? '' : w.runOutAt !== undefined ? `runs out ${time(w.runOutAt)}` : w.source === 'estimate' ? 'estimate' : PACE_WORDS[w.level];
+    return `| ${escapeMarkdown(agentLabel(w.agent))} | ${escapeMarkdown(w.label)}${w.source === 'estimate' ? ' (estimate)' : ''} | ${used} (pace ${Math.round(w.expectedPercent)}%) | ${escapeMarkdown(reset)} | ${escapeMarkdown(runOut)} |`;
+  });
+  const lines = ['', '| Quota | Window | Used | Resets | At this pace |', '|:--|:--|--:|:--|:--|', ...rows];
+  if (view.windows.some((w) => w.source === 'estimate')) lines.push('', '_Estimate: the active 5-hour block against your largest block of the last 30 days (no official figure for this agent)._');
+  return lines;
+}

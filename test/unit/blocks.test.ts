@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { toCcusageBlock } from '../../src/readers/blocks-format';
+import { burnRate, identifyBlocks, projectBlock, recentBlocks, type BlockEntry } from '../../src/readers/session-blocks';
+
+const H = 3600_000;
+const T = Date.UTC(2026, 10, 20, 10, 25, 0);
+const entry = (ts: number, model = 'claude-sonnet-4-5', tokens = 1000): BlockEntry =>
+  ({ ts, model, input: tokens / 10, output: tokens / 10, cacheCreation: 0, cacheRead: (tokens * 8) / 10, costUsd: tokens / 1e5 });
+
+describe('5-hour blocks (ccusage semantics)', () => {
+  test('a block starts at its first request\'s hour; more than 5 h from the start or a 5 h gap starts another; gaps are blocks', () => {
+    const blocks = identifyBlocks([entry(T), entry(T + 2 * H), entry(T + 4.5 * H), entry(T + 4.6 * H), entry(T + 11 * H, 'claude-opus-4-6')], T + 100 * H);
+    assert.deepEqual(blocks.map((b) => [new Date(b.startTime).toISOString(), new Date(b.endTime).toISOString(), b.isGap, b.entries]), [
+      ['2026-11-20T10:00:00.000Z', '2026-11-20T15:00:00.000Z', false, 3],
+      ['2026-11-20T15:00:00.000Z', '2026-11-20T20:00:00.000Z', false, 1], // 10:25 + 4.6 h = 15:01: more than 5 h after 10:00
+      ['2026-11-20T20:01:00.000Z', '2026-11-20T21:25:00.000Z', true, 0], // last request + 5 h … next request
+      ['2026-11-20T21:00:00.000Z', '2026-11-21T02:00:00.000Z', false, 1],
+    ]);
+    assert.deepEqual(blocks[3]!.models, ['claude-opus-4-6']);
+    assert.equal(toCcusageBlock(blocks[2]!, T).id, 'gap-2026-11-20T20:01:00.000Z');
+    assert.equal(toCcusageBlock(blocks[0]!, T).burnRate, null, 'inactive blocks carry no burn rate, as in ccusage');
+  });
+
+  test('the active block: burn rate from first to last request, projection to the block end', () => {
+    const now = Date.UTC(2026, 11, 1, 23, 29, 52);
+    const first = now - 60 * 60_000;
+    const blocks = identifyBlocks([0, 10, 20, 30].map((m) => ({ ...entry(first + m * 60_000), input: 100, output: 50, cacheCreation: 1000, cacheRead: 2000, costUsd: 0.0054 })), now);
+    const b = blocks[0]!;
+    assert.equal(b.isActive, true);
+    const rate = burnRate(b)!;
+    assert.equal(rate.tokensPerMinute, 420);
+    assert.equal(rate.tokensPerMinuteForIndicator, 20);
+    assert.ok(Math.abs(rate.costPerHour - 0.0432) < 1e-12);
+    const json = toCcusageBlock(b, now);
+    assert.deepEqual(json.projection, projectBlock(b, now));
+    assert.equal(json.projection!.remainingMinutes, Math.round((b.endTime - now) / 60_000));
+    assert.equal(json.projection!.totalTokens, Math.round(12_600 + 420 * ((b.endTime - now) / 60_000)));
+    assert.deepEqual(Object.keys(json), ['actualEndTime', 'burnRate', 'costUSD', 'endTime', 'entries', 'id', 'isActive', 'isGap', 'models', 'projection', 'startTime', 'tokenCounts', 'totalTokens']);
+  });
+
+  test('a block is no longer active 5 h after its last request or past its end; --recent keeps 3 days and the active one', () => {
+    const blocks = identifyBlocks([entry(T - 4 * 86_400_000), entry(T - H)], T);
+    assert.deepEqual(blocks.map((b) => b.isActive), [false, false, true]);
+    assert.deepEqual(recentBlocks(blocks, T).map((b) => b.isGap), [false]);
+    assert.equal(identifyBlocks([entry(T - H)], T - H + 5 * H + 1)[0]!.isActive, false);
+  });
+});
