@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LiveLedger } from './pipeline/live-ledger';
 import type { PanelData } from './protocol/panel-protocol';
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     storageDir: context.globalStorageUri.fsPath,
     timeZone: settings.timeZone,
     log: logger,
-    ingestOptions: () => ingestOptionsOf(settings),
+    ingestOptions: () => ingestOptionsOf(settings, path.dirname(context.globalStorageUri.fsPath)),
   });
   running = live;
   let indexing: AbortController | undefined;

@@ -2,11 +2,10 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
-import { NORMALIZERS } from '../normalizers/registry';
 import { TranscriptWatcher } from '../sources/transcript-watcher';
 import { WriterLock } from '../store/writer-lock';
 import { LedgerEngine, type RebuildReport } from './engine';
-import type { IngestOptions, IngestProgress, IngestReport } from './ingest';
+import { transcriptRoots, type IngestOptions, type IngestProgress, type IngestReport } from './ingest';
 
 export type Role = 'writer' | 'reader' | 'starting';
 
@@ -16,7 +15,7 @@ export interface LiveLedgerOptions {
   timeZone: string;
   log: Logger;
   /** What to read; asked again before every ingest, so settings apply live. */
-  ingestOptions: () => Pick<IngestOptions, 'roots' | 'agents'>;
+  ingestOptions: () => Pick<IngestOptions, 'roots' | 'extraRoots' | 'editorStorageRoots' | 'agents'>;
   /** How long a burst of changes may settle before reading (ms). */
   debounceMs?: number;
   /** How long after the last ingest the database is saved (ms). */
@@ -97,15 +96,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
       this.watcher.sync([]);
       return;
     }
-    const { roots = {}, agents } = this.options.ingestOptions();
-    const folders: string[] = [];
-    for (const normalizer of NORMALIZERS) {
-      if (agents && !agents.includes(normalizer.agent)) continue;
-      for (const root of roots[normalizer.agent] ?? []) {
-        for (const sub of normalizer.layout.transcriptDirs) folders.push(path.join(root, sub));
-      }
-    }
-    this.watcher.sync(folders);
+    this.watcher.sync(transcriptRoots(this.options.ingestOptions()).map((r) => r.dir));
   }
 
   /** Files changed on disk: read them after the debounce. `undefined` = rescan everything. */
