@@ -53,14 +53,22 @@ export interface DocumentInput {
   path: string;
   /** The text of each sidecar file named by the file set (undefined when absent). */
   sidecars: Readonly<Record<string, string | undefined>>;
+  /** What the previous read of this file returned as `state` (undefined the first time). */
+  state: unknown;
+}
+
+export interface DocumentRead {
+  records: UsageRecord[];
+  /** Plain JSON kept with the file for its next read (what was counted, when the next read needs it). */
+  state?: unknown;
 }
 
 export interface DocumentFileSet extends FileSetBase {
   kind: 'document';
-  /** Files beside the document whose text the records depend on (read with it, never alone). */
-  sidecars?: readonly string[];
+  /** Names of the files beside a document whose text its records depend on (read with it, never alone). */
+  sidecars?(documentPath: string): readonly string[];
   /** Every usage record of the document. Pure. */
-  read(document: unknown, input: DocumentInput): UsageRecord[];
+  read(document: unknown, input: DocumentInput): DocumentRead;
 }
 
 export interface SqliteFileSet extends FileSetBase {

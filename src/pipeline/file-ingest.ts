@@ -89,7 +89,9 @@ function planWholeFile(stored: StoredFile | undefined, normalizer: AnyNormalizer
   if (stored && stored.identity === now.identity && stored.size === now.size && stored.mtimeMs === now.mtimeMs) {
     return { read: false, outcome: { plan: 'unchanged', bytes: 0, invalidLines: 0 } };
   }
-  const sameFile = stored !== undefined && stored.identity === now.identity;
+  // A document's state survives its replacement (atomic saves rename a new file into place);
+  // a database's watermark does not (a new database starts from nothing).
+  const keepState = stored !== undefined && (file.root.kind === 'document' || stored.identity === now.identity);
   return {
     read: true,
     kind: 'restart',
@@ -101,7 +103,7 @@ function planWholeFile(stored: StoredFile | undefined, normalizer: AnyNormalizer
       set: file.root.set,
       kind: file.root.kind,
       from: 0,
-      state: sameFile && stored.parserState ? JSON.parse(stored.parserState) : undefined,
+      state: keepState && stored.parserState ? JSON.parse(stored.parserState) : undefined,
     },
   };
 }

@@ -40,8 +40,9 @@ export function parseDocument(request: ParseRequest): ParseResult {
     return invalid({ ...stat, size: bytes.length }, (error as Error).message);
   }
   const sidecars: Record<string, string | undefined> = {};
-  for (const name of set.sidecars ?? []) sidecars[name] = readIfPresent(path.join(path.dirname(request.path), name))?.toString('utf8');
-  return parsed({ ...stat, size: bytes.length }, set.read(document, { path: request.path, sidecars }), null);
+  for (const name of set.sidecars?.(request.path) ?? []) sidecars[name] = readIfPresent(path.join(path.dirname(request.path), name))?.toString('utf8');
+  const read = set.read(document, { path: request.path, sidecars, state: request.state });
+  return parsed({ ...stat, size: bytes.length }, read.records, read.state ?? null);
 }
 
 /**
