@@ -7,6 +7,7 @@ import { actionButtons } from './actions';
 import { AgentSplit, HeadlineCards, TokenComposition } from './cards';
 import { CostChart } from './chart';
 import { h, replaceChildren } from './dom';
+import * as f from './format';
 import { describeRange, FilterBar } from './filters';
 import { FALLBACK_FILTER, sanitizeFilter, saveFilter, savedState } from './state';
 import { BusyIndicator, ErrorBanner, MetaLine } from './status';
@@ -63,6 +64,7 @@ replaceChildren(
 );
 
 function render(data: PanelData): void {
+  f.setAgentInfo(data.agentInfo ?? []);
   const filter = sanitizeFilter(data.filter) ?? filters.current();
   const snapshot = { ...data, filter };
   saveFilter(filter);

@@ -49,16 +49,12 @@ async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<stri
 }
 
 async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit: boolean): Promise<IngestReport> {
-  const roots = {
-    ...(options.claudeDirs.length ? { claude: options.claudeDirs } : {}),
-    ...(options.codexDirs.length ? { codex: options.codexDirs } : {}),
-  };
-  const onlyGiven = options.claudeDirs.length || options.codexDirs.length;
-  const agents = onlyGiven ? [...(options.claudeDirs.length ? ['claude' as const] : []), ...(options.codexDirs.length ? ['codex' as const] : [])] : undefined;
-  const report = await engine.ingest({ roots, agents });
+  // Agents given a folder are read from it alone; when any folder is given, only those agents.
+  const given = Object.keys(options.dirs);
+  const report = await engine.ingest({ roots: options.dirs, agents: given.length > 0 ? given : undefined });
   const hasData = engine.db.scalar('SELECT 1 FROM usage_events LIMIT 1') !== undefined;
   if (report.rootsFound === 0 && (explicit || !hasData)) {
-    throw new UsageError(`no transcripts found (looked in ${report.roots.map((r) => r.dir).join(', ')})`);
+    throw new UsageError(`no transcripts found (looked in ${[...new Set(report.roots.map((r) => r.dir))].join(', ')})`);
   }
   return report;
 }

@@ -53,6 +53,8 @@ export interface PanelData {
   composition: TokenTotals;
   /** Choices for the filter drop-downs. */
   agentOptions: AgentId[];
+  /** Every agent's name and colour class, from the registry (the webview knows no agent). */
+  agentInfo: { agent: AgentId; label: string; colour: string }[];
   projectOptions: string[];
 }
 
