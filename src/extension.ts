@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   const engine = new EngineClient({
     ledgerDir,
     timeZone: settings.timeZone,
-    ingest: ingestOptionsOf(settings),
+    ingest: ingestOptionsOf(settings, path.dirname(context.globalStorageUri.fsPath)),
   });
   running = engine;
   let isReady = false;
@@ -92,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
       if (settings.timeZone !== previous.timeZone) void engine.request('setTimeZone', { zone: settings.timeZone });
       limits.applySettings();
       if (JSON.stringify([settings.enabled, settings.extraRoots]) !== JSON.stringify([previous.enabled, previous.extraRoots])) {
-        void engine.request('reconfigure', { ingest: ingestOptionsOf(settings) });
+        void engine.request('reconfigure', { ingest: ingestOptionsOf(settings, path.dirname(context.globalStorageUri.fsPath)) });
       }
       void render();
     }),

@@ -62,8 +62,6 @@ function meter(fraction: number, colorClass: string): HTMLElement {
   return h('span', { class: 'meter', 'aria-hidden': 'true' }, fill);
 }
 
-const AGENT_COLORS: Record<string, string> = { claude: 'c-orange', codex: 'c-blue' };
-
 export class AgentSplit {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
@@ -86,9 +84,9 @@ export class AgentSplit {
         h(
           'li',
           { class: 'split-row' },
-          h('span', { class: 'split-name' }, h('span', { class: `swatch ${AGENT_COLORS[r.agent] ?? 'c-purple'}`, 'aria-hidden': 'true' }), f.agentName(r.agent)),
+          h('span', { class: 'split-name' }, h('span', { class: `swatch ${f.agentColour(r.agent)}`, 'aria-hidden': 'true' }), f.agentName(r.agent)),
           h('span', { class: 'split-value' }, f.usd(r.costUsd)),
-          meter(total > 0 ? r.costUsd / total : 0, AGENT_COLORS[r.agent] ?? 'c-purple'),
+          meter(total > 0 ? r.costUsd / total : 0, f.agentColour(r.agent)),
           h(
             'span',
             { class: 'split-detail' },

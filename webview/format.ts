@@ -99,9 +99,21 @@ export function shortPath(path: string, max = 48): string {
   return tail.length + 2 <= max ? `…${sep}${tail}` : `…${tail.slice(-(max - 1))}`;
 }
 
-const AGENT_NAMES: Record<string, string> = { claude: 'Claude Code', codex: 'Codex CLI' };
+/** Agents' names and colours as the host's registry sent them with the data. */
+const agentInfo = new Map<string, { label: string; colour: string }>();
+
+export function setAgentInfo(list: readonly { agent: string; label: string; colour: string }[]): void {
+  agentInfo.clear();
+  for (const a of list) agentInfo.set(a.agent, a);
+}
+
 export function agentName(agent: string): string {
-  return AGENT_NAMES[agent] ?? agent;
+  return agentInfo.get(agent)?.label ?? agent;
+}
+
+/** The agent's colour class (`c-orange`, …). */
+export function agentColour(agent: string): string {
+  return agentInfo.get(agent)?.colour ?? 'c-purple';
 }
 
 /** Model label, with fast mode apart. */

@@ -7,6 +7,7 @@ import { actionButtons } from './actions';
 import { AgentSplit, HeadlineCards, TokenComposition } from './cards';
 import { CostChart } from './chart';
 import { h, replaceChildren } from './dom';
+import * as f from './format';
 import { describeRange, FilterBar } from './filters';
 import { LimitsSection } from './limits';
 import { FALLBACK_FILTER, sanitizeFilter, saveFilter, savedState } from './state';
@@ -66,6 +67,7 @@ replaceChildren(
 );
 
 function render(data: PanelData): void {
+  f.setAgentInfo(data.agentInfo ?? []);
   const filter = sanitizeFilter(data.filter) ?? filters.current();
   const snapshot = { ...data, filter };
   saveFilter(filter);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIsoDay, isValidTimeZone } from '../core/time';
 import type { AgentId } from '../core/usage';
-import { AGENT_IDS } from '../normalizers/registry';
+import { AGENT_IDS, NORMALIZERS } from '../normalizers/registry';
 
 export const COMMANDS = ['ingest', 'daily', 'monthly', 'session', 'projects', 'rebuild-marts', 'prices', 'blocks', 'limits', 'statusline'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -11,8 +11,8 @@ export type Command = (typeof COMMANDS)[number];
 export interface CliOptions {
   command: Command;
   db: string;
-  claudeDirs: string[];
-  codexDirs: string[];
+  /** `--<agent>-dir` roots per agent (replacing that agent's defaults). */
+  dirs: Partial<Record<AgentId, string[]>>;
   since?: string;
   until?: string;
   timeZone?: string;
@@ -26,6 +26,12 @@ export interface CliOptions {
 
 /** A user-facing error: printed as one line, exit code 1. */
 export class UsageError extends Error {}
+
+/** `--<agent>-dir DIR` for every agent in the registry, with what the folder should hold. */
+function dirOptionLines(): string {
+  const width = Math.max(...AGENT_IDS.map((a) => a.length)) + 10;
+  return NORMALIZERS.map((n) => `  ${`--${n.agent}-dir DIR`.padEnd(width)} ${n.label}: ${n.rootHint ?? 'a root folder'} (repeatable; replaces the defaults)`).join('\n');
+}
 
 export const USAGE = `Usage: agent-ledger [--db PATH] <command> [options]
 
@@ -41,11 +47,10 @@ Commands:
 
 Options:
   --db PATH          ledger folder (default: ${defaultDbPath()}; a 0.1.0 ledger.sqlite beside it is upgraded)
-  --claude-dir DIR   a Claude root holding projects/ (repeatable; replaces the defaults)
-  --codex-dir DIR    a Codex home holding sessions/ (repeatable; replaces the defaults)
+${dirOptionLines()}
   --since DATE       first day, YYYY-MM-DD or YYYYMMDD      --until DATE  last day
   -z, --timezone IANA  zone for calendar days (default: the system's)
-  --agent NAME       claude or codex
+  --agent NAME       only this agent: ${AGENT_IDS.join(', ')}
   --json             machine-readable output (daily/monthly in ccusage's shape)
   --no-ingest        report from the database without reading transcripts first
   --active           blocks: only the active block, with its burn rate and projection
@@ -71,6 +76,8 @@ function day(value: string | undefined, flag: string): string | undefined {
   return normalized;
 }
 
+const DIR_OPTIONS = Object.fromEntries(AGENT_IDS.map((agent) => [`${agent}-dir`, { type: 'string' as const, multiple: true as const }]));
+
 export function parseCli(argv: string[]): CliOptions | 'help' {
   let parsed;
   try {
@@ -79,8 +86,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       allowPositionals: true,
       options: {
         db: { type: 'string' },
-        'claude-dir': { type: 'string', multiple: true },
-        'codex-dir': { type: 'string', multiple: true },
+        ...DIR_OPTIONS,
         since: { type: 'string' },
         until: { type: 'string' },
         timezone: { type: 'string', short: 'z' },
@@ -112,8 +118,12 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
   return {
     command,
     db: path.resolve(values.db ?? defaultDbPath()),
-    claudeDirs: values['claude-dir'] ?? [],
-    codexDirs: values['codex-dir'] ?? [],
+    dirs: Object.fromEntries(
+      AGENT_IDS.flatMap((agent) => {
+        const given = (values as Record<string, unknown>)[`${agent}-dir`] as string[] | undefined;
+        return given?.length ? [[agent, given]] : [];
+      }),
+    ),
     since,
     until,
     timeZone: values.timezone,

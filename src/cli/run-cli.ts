@@ -124,16 +124,12 @@ async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<stri
 }
 
 async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit: boolean): Promise<IngestReport> {
-  const roots = {
-    ...(options.claudeDirs.length ? { claude: options.claudeDirs } : {}),
-    ...(options.codexDirs.length ? { codex: options.codexDirs } : {}),
-  };
-  const onlyGiven = options.claudeDirs.length || options.codexDirs.length;
-  const agents = onlyGiven ? [...(options.claudeDirs.length ? ['claude' as const] : []), ...(options.codexDirs.length ? ['codex' as const] : [])] : undefined;
-  const report = await engine.ingest({ roots, agents, ledgerDir: engine.ledger.dir });
+  // Agents given a folder are read from it alone; when any folder is given, only those agents.
+  const given = Object.keys(options.dirs);
+  const report = await engine.ingest({ roots: options.dirs, agents: given.length > 0 ? given : undefined, ledgerDir: engine.ledger.dir });
   const hasData = engine.ledger.months.months().length > 0;
   if (report.rootsFound === 0 && (explicit || !hasData)) {
-    throw new UsageError(`no transcripts found (looked in ${report.roots.map((r) => r.dir).join(', ')})`);
+    throw new UsageError(`no transcripts found (looked in ${[...new Set(report.roots.map((r) => r.dir))].join(', ')})`);
   }
   return report;
 }

@@ -1,7 +1,10 @@
 import type { LimitSnapshot } from '../core/limits';
 import type { AgentId, AliasGroup, UsageRecord } from '../core/usage';
 
-/** Where an agent keeps its transcripts, as data the sources layer interprets. */
+/**
+ * Where an agent keeps append-only `*.jsonl` transcripts: the short form for agents whose
+ * files are all of that kind (an agent with other kinds declares `fileSets` instead).
+ */
 export interface TranscriptLayout {
   /** Environment variable holding a comma-separated list of roots (`~` expanded). */
   envVar: string;
@@ -12,14 +15,95 @@ export interface TranscriptLayout {
 }
 
 /**
+ * How an agent's files grow, which decides how they are read:
+ * - `lines`: append-only JSON lines, tailed from the byte offset where the last read stopped;
+ * - `document`: one JSON document rewritten whole, read again when its (size, mtime) changes;
+ * - `sqlite`: a SQLite database (with its `-wal`), opened read-only when either changes.
+ */
+export type FileKind = 'lines' | 'document' | 'sqlite';
+
+/** Where the roots of a file set come from, in order: explicit roots, then `env`, then `home`/`editorStorage`. */
+export interface RootRule {
+  /** Environment variables holding roots (comma lists, `~` expanded); the first one set replaces the defaults.
+   *  `dirs`, when given, replaces the file set's folders for roots from that variable. */
+  env?: readonly { name: string; dirs?: readonly string[] }[];
+  /** Default roots relative to the home folder (`''` is the home folder itself). */
+  home?: readonly string[];
+  /** The editors' globalStorage folders are default roots (VS Code extensions' task stores). */
+  editorStorage?: boolean;
+  /** Folders under a root given by the user (`--<agent>-dir`, `extraRoots`), when not the set's `dirs`. */
+  userDirs?: readonly string[];
+}
+
+interface FileSetBase {
+  /** Folders under a root that hold the files, searched recursively (`''`: the root itself). */
+  dirs: readonly string[];
+  roots: RootRule;
+  /** Which files belong, tested on the path relative to its folder with `/` separators. */
+  match: RegExp;
+  /** How many folders deep files may sit below a folder (unbounded when absent). */
+  maxDepth?: number;
+}
+
+export interface LineFileSet extends FileSetBase {
+  kind: 'lines';
+}
+
+/** What a whole-document reader hands its file set, besides the parsed JSON. */
+export interface DocumentInput {
+  path: string;
+  /** The text of each sidecar file named by the file set (undefined when absent). */
+  sidecars: Readonly<Record<string, string | undefined>>;
+  /** What the previous read of this file returned as `state` (undefined the first time). */
+  state: unknown;
+}
+
+export interface DocumentRead {
+  records: UsageRecord[];
+  /** Plain JSON kept with the file for its next read (what was counted, when the next read needs it). */
+  state?: unknown;
+}
+
+export interface DocumentFileSet extends FileSetBase {
+  kind: 'document';
+  /** Names of the files beside a document whose text its records depend on (read with it, never alone). */
+  sidecars?(documentPath: string): readonly string[];
+  /** Every usage record of the document. Pure. */
+  read(document: unknown, input: DocumentInput): DocumentRead;
+}
+
+export interface SqliteFileSet extends FileSetBase {
+  kind: 'sqlite';
+  /**
+   * Queries tried in order until one runs (schemas differ across versions). `$since` is bound
+   * to the watermark returned by the previous read (0 at first), so only changed rows return.
+   */
+  queries: readonly string[];
+  /** One row to a usage record, or undefined when it carries no usage. Pure. */
+  readRow(row: Readonly<Record<string, unknown>>, dbPath: string): UsageRecord | undefined;
+  /** The row's watermark value (e.g. its update time); the next read asks for rows at or after the largest. */
+  watermark(row: Readonly<Record<string, unknown>>): number;
+}
+
+export type FileSet = LineFileSet | DocumentFileSet | SqliteFileSet;
+
+/**
  * Turns one agent's transcript lines into usage records. Pure: no I/O, no clock.
  * `State` is the per-file memory a normalizer needs between lines (plain JSON, persisted
  * with the file's offset so that tailing resumes exactly where it stopped).
  */
 export interface AgentNormalizer<State = unknown> {
   readonly agent: AgentId;
+  /** The name users know the agent by (status bar, panel, CLI help). */
   readonly label: string;
-  readonly layout: TranscriptLayout;
+  /** Its colour in the panel: one of the panel's palette classes (`c-orange`, `c-blue`, …). */
+  readonly colour?: string;
+  /** Append-only JSONL transcripts only: where they are. */
+  readonly layout?: TranscriptLayout;
+  /** Every family of files the agent writes (takes precedence over `layout`). */
+  readonly fileSets?: readonly FileSet[];
+  /** What `--<agent>-dir` and the `extraRoots` setting take, for help texts. */
+  readonly rootHint?: string;
   /** A line containing none of these byte strings cannot carry usage and is never parsed. */
   readonly markers: readonly string[];
   /** Reading order within a root: lower first (parents before their sub-agents, live before archived). */
@@ -58,4 +142,36 @@ export function parseTimestamp(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The file sets of an agent: declared ones, or its JSONL layout as one `lines` set. */
+export function fileSetsOf(normalizer: AnyNormalizer): readonly FileSet[] {
+  if (normalizer.fileSets) return normalizer.fileSets;
+  const layout = normalizer.layout;
+  if (!layout) return [];
+  return [{
+    kind: 'lines',
+    dirs: layout.transcriptDirs,
+    roots: { env: [{ name: layout.envVar }], home: layout.defaultRoots },
+    match: /\.jsonl$/,
+  }];
+}
+
+/** The line-reading members of a normalizer that has no `lines` file set. */
+export const NO_LINES = {
+  markers: [] as readonly string[],
+  fileRank: (): number => 0,
+  initialState: (): null => null,
+  normalize: (): undefined => undefined,
+};
+
+/** Finite non-negative number (a cost), else undefined. */
+export function asUsd(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Epoch milliseconds from a number (ms) or an ISO string. */
+export function parseEpochOrIso(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.trunc(value);
+  return parseTimestamp(value);
 }

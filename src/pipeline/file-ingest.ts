@@ -4,6 +4,7 @@ import type { AnyNormalizer } from '../normalizers/agent-normalizer';
 import { headHash, headHashLength, identityOf } from '../sources/file-fingerprint';
 import type { TranscriptFile } from '../sources/file-listing';
 import { planRead, type FileMemory } from '../sources/read-plan';
+import { statWholeFile } from '../sources/whole-file';
 import type { EventWriter } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
 import { recordLimits } from '../store/limit-store';
@@ -46,6 +47,7 @@ export function loadStoredFiles(db: LedgerDb): StoredFiles {
 
 /** Decides whether and from where to read a file: stat only, unless it changed. */
 export function planFile(stored: StoredFile | undefined, normalizer: AnyNormalizer, file: TranscriptFile, log: Logger): FilePlan {
+  if (file.root.kind !== 'lines') return planWholeFile(stored, normalizer, file, log);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file.path);
@@ -67,8 +69,44 @@ export function planFile(stored: StoredFile | undefined, normalizer: AnyNormaliz
     request: {
       path: file.path,
       agent: normalizer.agent,
+      set: file.root.set,
+      kind: 'lines',
       from: append ? plan.from : 0,
       state: append && stored?.parserState ? JSON.parse(stored.parserState) : undefined,
+    },
+  };
+}
+
+/**
+ * A document or database is read whole whenever its (size, mtime) changed; it has no offset
+ * to resume from. A file missing now (Roo's save renames it away for a moment) is read on a
+ * later pass: what it counted before stays counted.
+ */
+function planWholeFile(stored: StoredFile | undefined, normalizer: AnyNormalizer, file: TranscriptFile, log: Logger): FilePlan {
+  let now;
+  try {
+    now = statWholeFile(file.path, file.root.kind);
+  } catch (error) {
+    return { read: false, outcome: missingOrUnreadable(file, error, log) };
+  }
+  if (stored && stored.identity === now.identity && stored.size === now.size && stored.mtimeMs === now.mtimeMs) {
+    return { read: false, outcome: { plan: 'unchanged', bytes: 0, invalidLines: 0 } };
+  }
+  // A document's state survives its replacement (atomic saves rename a new file into place);
+  // a database's watermark does not (a new database starts from nothing).
+  const keepState = stored !== undefined && (file.root.kind === 'document' || stored.identity === now.identity);
+  return {
+    read: true,
+    kind: 'restart',
+    stored,
+    bytes: now.size,
+    request: {
+      path: file.path,
+      agent: normalizer.agent,
+      set: file.root.set,
+      kind: file.root.kind,
+      from: 0,
+      state: keepState && stored.parserState ? JSON.parse(stored.parserState) : undefined,
     },
   };
 }
@@ -100,7 +138,10 @@ export function recordFile(
 }
 
 function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void {
-  for (const line of parsed.invalid) log.warn(`${file.path}: invalid JSON at byte ${line.offset} skipped (${line.message})`);
+  for (const line of parsed.invalid) {
+    const what = file.root.kind === 'lines' ? `invalid JSON at byte ${line.offset} skipped` : `unreadable ${file.root.kind} skipped until it changes`;
+    log.warn(`${file.path}: ${what} (${line.message})`);
+  }
   if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid JSON lines skipped in all`);
 }
 

@@ -1,21 +1,26 @@
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import type { AgentId } from '../core/usage';
-import type { AnyNormalizer } from '../normalizers/agent-normalizer';
+import { fileSetsOf, type AnyNormalizer } from '../normalizers/agent-normalizer';
 import { NORMALIZERS } from '../normalizers/registry';
-import { listTranscripts, rootExists, type TranscriptFile } from '../sources/file-listing';
+import { belongs, listTranscripts, rootExists, sortForReading, type TranscriptFile } from '../sources/file-listing';
 import { resolveRoots, type TranscriptRoot } from '../sources/roots';
 import { EventWriter, zeroCounts, type PriceRequest, type WriteCounts } from '../store/event-writer';
 import type { Ledger } from '../store/ledger';
 import { Statements } from '../store/statement-cache';
 import { loadStoredFile, loadStoredFiles, planFile, recordFile, type FilePlan } from './file-ingest';
 import { ingestLimitSources } from './limit-source-ingest';
-import { parseFile, type ParseResult } from './parse-file';
+import { parseByKind } from './parse-dispatch';
+import type { ParseResult } from './parse-file';
 import { ParsePool } from './parse-pool';
 
 export interface IngestOptions {
-  /** Roots per agent; an agent absent here uses its environment variable or defaults. */
+  /** Roots per agent, replacing its environment variables and defaults; an agent absent here uses those. */
   roots?: Partial<Record<AgentId, readonly string[]>>;
+  /** Roots per agent read besides its environment variables or defaults (the `extraRoots` setting). */
+  extraRoots?: Partial<Record<AgentId, readonly string[]>>;
+  /** The editors' globalStorage folders (VS Code extensions' task stores); the usual ones of this platform when absent. */
+  editorStorageRoots?: readonly string[];
   /** Agents to read; all when absent. */
   agents?: readonly AgentId[];
   /** Only these files (e.g. what a watcher reported); every file under the roots when absent. */
@@ -136,7 +141,7 @@ class ReadAhead {
   result(index: number): Promise<ParseResult> {
     const plan = this.plans[index]!;
     if (!plan.read) throw new Error('nothing to read');
-    if (!this.pool) return Promise.resolve(parseFile(plan.request));
+    if (!this.pool || (plan.request.kind ?? 'lines') !== 'lines') return parseByKind(plan.request);
     this.fill(index);
     const result = this.inFlight.get(index)!;
     this.inFlight.delete(index);
@@ -151,7 +156,7 @@ class ReadAhead {
     this.next = Math.max(this.next, index);
     while (this.next < this.plans.length && this.inFlight.size < READ_AHEAD_FILES) {
       const plan = this.plans[this.next]!;
-      if (plan.read) this.inFlight.set(this.next, this.pool!.parse(plan.request));
+      if (plan.read && (plan.request.kind ?? 'lines') === 'lines') this.inFlight.set(this.next, this.pool!.parse(plan.request));
       this.next++;
     }
   }
@@ -159,28 +164,44 @@ class ReadAhead {
 
 function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: TranscriptRoot[]; rootsFound: number } {
   const jobs: Job[] = [];
-  const roots: TranscriptRoot[] = [];
+  const roots = transcriptRoots(options);
   let rootsFound = 0;
-  for (const normalizer of NORMALIZERS) {
-    if (options.agents && !options.agents.includes(normalizer.agent)) continue;
-    for (const root of resolveRoots(normalizer.agent, normalizer.layout, options.roots?.[normalizer.agent], options.env)) {
-      roots.push(root);
-      if (!rootExists(root, normalizer)) continue;
-      rootsFound++;
-      const files = options.onlyPaths ? filesUnder(root, normalizer, options.onlyPaths) : listTranscripts(root, normalizer, log);
-      for (const file of files) jobs.push({ normalizer, file });
-    }
+  for (const root of roots) {
+    if (!rootExists(root)) continue;
+    rootsFound++;
+    const normalizer = NORMALIZERS.find((n) => n.agent === root.agent)!;
+    const set = fileSetsOf(normalizer)[root.set]!;
+    const rank = (relative: string) => normalizer.fileRank(relative);
+    const files = options.onlyPaths ? filesUnder(root, options.onlyPaths, rank) : listTranscripts(root, set, rank, log);
+    for (const file of files) jobs.push({ normalizer, file });
   }
   return { jobs, roots, rootsFound };
 }
 
-/** The given paths that belong to this root's transcript folders, without listing the root. */
-function filesUnder(root: TranscriptRoot, normalizer: AnyNormalizer, paths: ReadonlySet<string>): TranscriptFile[] {
-  const folders = normalizer.layout.transcriptDirs.map((sub) => path.join(root.dir, sub) + path.sep);
-  return [...paths]
-    .filter((p) => p.endsWith('.jsonl') && folders.some((folder) => p.startsWith(folder)))
-    .sort((a, b) => normalizer.fileRank(path.relative(root.dir, a)) - normalizer.fileRank(path.relative(root.dir, b)) || (a < b ? -1 : 1))
-    .map((p) => ({ root, path: p, relative: path.relative(root.dir, p) }));
+/** Every folder to read (or watch) for the agents in force, per file set. */
+export function transcriptRoots(options: Pick<IngestOptions, 'roots' | 'extraRoots' | 'editorStorageRoots' | 'agents' | 'env'>): TranscriptRoot[] {
+  return NORMALIZERS.filter((n) => !options.agents || options.agents.includes(n.agent)).flatMap((normalizer) =>
+    resolveRoots(normalizer.agent, fileSetsOf(normalizer), {
+      explicit: options.roots?.[normalizer.agent],
+      extra: options.extraRoots?.[normalizer.agent],
+      editorStorageRoots: options.editorStorageRoots,
+      env: options.env,
+    }),
+  );
+}
+
+/**
+ * The given paths that belong to this folder's file set, without listing the folder. A
+ * database's `-wal` stands for the database (writing there leaves the main file untouched).
+ */
+function filesUnder(root: TranscriptRoot, paths: ReadonlySet<string>, rank: (relative: string) => number): TranscriptFile[] {
+  const normalizer = NORMALIZERS.find((n) => n.agent === root.agent)!;
+  const set = fileSetsOf(normalizer)[root.set]!;
+  const candidates = new Set([...paths].map((p) => (root.kind === 'sqlite' ? p.replace(/-(wal|shm)$/, '') : p)));
+  const files = [...candidates]
+    .filter((p) => belongs(set, root.dir, p))
+    .map((p) => ({ root, path: p, relative: path.relative(root.root, p) }));
+  return sortForReading(files, rank);
 }
 
 function addCounts(into: WriteCounts, from: WriteCounts): void {

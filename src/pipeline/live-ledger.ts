@@ -1,17 +1,16 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
-import { NORMALIZERS } from '../normalizers/registry';
 import { TranscriptWatcher } from '../sources/transcript-watcher';
 import { claimLedgerFolder, LOCK_FILE, resolveLedgerLocation, type LedgerLocation } from '../store/ledger-layout';
 import { LOCK_RENEW_MS, LOCK_STALE_MS, WriterLock } from '../store/writer-lock';
 import { LedgerEngine, type RebuildProgress, type RebuildReport } from './engine';
-import type { IngestOptions, IngestProgress, IngestReport } from './ingest';
+import { transcriptRoots, type IngestOptions, type IngestProgress, type IngestReport } from './ingest';
 import { ManifestWatcher } from './manifest-watcher';
 
 export type Role = 'writer' | 'reader' | 'starting';
 
-export type IngestSettings = Pick<IngestOptions, 'roots' | 'agents'>;
+export type IngestSettings = Pick<IngestOptions, 'roots' | 'extraRoots' | 'editorStorageRoots' | 'agents'>;
 
 export interface LiveLedgerOptions {
   /** The ledger folder (the extension's is `<globalStorage>/ledger`). */
@@ -191,16 +190,9 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
       this.watcher.sync([]);
       return;
     }
-    const { roots = {}, agents } = this.options.ingest;
-    const folders: string[] = [];
-    for (const normalizer of NORMALIZERS) {
-      if (agents && !agents.includes(normalizer.agent)) continue;
-      for (const root of roots[normalizer.agent] ?? []) {
-        for (const sub of normalizer.layout.transcriptDirs) folders.push(path.join(root, sub));
-      }
-    }
-    this.watcher.sync(folders);
+    this.watcher.sync(transcriptRoots(this.options.ingest).map((r) => r.dir));
   }
+
 
   /** Runs ledger work one piece at a time; a failure is logged once here and never rejects the queue. */
   private enqueue<T>(work: () => Promise<T>): Promise<T> {

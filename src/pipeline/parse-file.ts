@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { compactReadings, type LimitSnapshot } from '../core/limits';
 import { billableTotal, type AgentId, type UsageRecord } from '../core/usage';
+import type { FileKind } from '../normalizers/agent-normalizer';
 import { normalizerFor } from '../normalizers/registry';
 import { headHash, identityOf } from '../sources/file-fingerprint';
 import { scanLines } from '../sources/line-scanner';
@@ -9,6 +10,9 @@ import { scanLines } from '../sources/line-scanner';
 export interface ParseRequest {
   path: string;
   agent: AgentId;
+  /** Which of the agent's file sets the file belongs to (default 0), and that set's kind (default `lines`). */
+  set?: number;
+  kind?: FileKind;
   from: number;
   /** The normalizer's saved per-file state; undefined starts afresh. */
   state: unknown;

@@ -10,7 +10,10 @@ type Json = Record<string, unknown>;
 const TIER_RULES: Record<TierKind, { provider: Provider; threshold: number }> = {
   'anthropic-200k': { provider: 'anthropic', threshold: 200_000 },
   'openai-long-context': { provider: 'openai', threshold: 272_000 },
+  'google-200k': { provider: 'google', threshold: 200_000 },
 };
+
+const PROVIDERS: readonly Provider[] = ['anthropic', 'openai', 'google', 'other'];
 
 function fail(where: string, what: string): never {
   throw new Error(`price-table.json: ${where}: ${what}`);
@@ -45,7 +48,7 @@ function parseTier(raw: unknown, provider: Provider, where: string): TierRates |
     threshold: rule.threshold,
     input,
     output: rate(raw, 'output', `${where}.tier`),
-    cacheWrite5m: rate(raw, 'cacheWrite5m', `${where}.tier`, provider === 'openai' ? 0 : undefined),
+    cacheWrite5m: rate(raw, 'cacheWrite5m', `${where}.tier`, provider === 'openai' ? 0 : provider === 'anthropic' ? undefined : input),
     cacheWrite1h: rate(raw, 'cacheWrite1h', `${where}.tier`, default1h(provider, input)),
     cacheRead: rate(raw, 'cacheRead', `${where}.tier`),
   });
@@ -53,8 +56,8 @@ function parseTier(raw: unknown, provider: Provider, where: string): TierRates |
 
 function parseModel(model: string, raw: unknown): ModelPrice {
   if (!isObject(raw)) fail(model, 'entry must be an object');
-  const provider = raw.provider;
-  if (provider !== 'anthropic' && provider !== 'openai') fail(model, 'provider must be anthropic or openai');
+  const provider = raw.provider as Provider;
+  if (!PROVIDERS.includes(provider as Provider)) fail(model, `provider must be one of ${PROVIDERS.join(', ')}`);
   const input = rate(raw, 'input', model);
   return {
     model,

@@ -13,8 +13,8 @@ export { priceTableVersion };
 
 /** The input that counts toward a tier threshold. */
 function tierInput(kind: TierKind, u: TokenUsage): number {
-  // OpenAI: input_tokens incl. cached. Anthropic: input + cache reads + cache writes.
-  if (kind === 'openai-long-context') return u.input + u.cacheRead;
+  // OpenAI and Google: the prompt incl. cached input. Anthropic: input + cache reads + cache writes.
+  if (kind === 'openai-long-context' || kind === 'google-200k') return u.input + u.cacheRead;
   return u.input + u.cacheRead + u.cacheWrite5m + u.cacheWrite1h;
 }
 

@@ -9,8 +9,14 @@
  * 3. Right after the key, a date (`-20250514`, `-2026-03-05`) is skipped; any other
  *    number is a new version, so claude-opus-4-9 is not claude-opus-4 and gpt-5.4
  *    never falls back to gpt-5.
- * 4. A size word after the key (`-mini`, `-nano`, `-pro`, …) names a different model:
- *    gpt-5-nano or o3-mini stay unknown rather than borrow gpt-5 or o3 prices.
+ * 4. A size word after the key (`-mini`, `-nano`, `-pro`, `-plus`, `-air`, …) names a different
+ *    model: gpt-5-nano or o3-mini stay unknown rather than borrow gpt-5 or o3 prices; a `-v3`
+ *    after a key is a version (deepseek-chat-v3.1 is not deepseek-chat), Bedrock's `-v1:0` is not.
+ *
+ * Before the fuzzy step, agents' ids are normalised (agents.md §7): routing prefixes
+ * (`copilot/`, `custom:`, `github.copilot-chat/`) and a `vendor/` prefix are split off, case is
+ * lowered, and Claude's version dots become dashes (`anthropic/claude-sonnet-4.5` →
+ * `claude-sonnet-4-5`); the exact name, then `vendor/name`, then the bare name are looked up.
  */
 import { aliases, prices } from './_table';
 
@@ -20,8 +26,10 @@ interface Candidate {
 }
 
 const DATE_AFTER_KEY = /^-(?:\d{8}|\d{4}-\d{2}-\d{2})(?![a-z0-9])/;
-const NEW_VERSION = /^-\d/;
-const VARIANT_WORD = /(?:^|[^a-z0-9])(?:mini|nano|pro|max|spark|lite)(?![a-z0-9])/;
+const NEW_VERSION = /^-(?:\d|v\d+(?![\d:]))/;
+const VARIANT_WORD = /(?:^|[^a-z0-9])(?:mini|nano|pro|max|spark|lite|plus|air|turbo|flash)(?![a-z0-9])/;
+const ROUTING_PREFIX = /^(?:github\.copilot-chat\/|copilot\/|custom:)/;
+const CLAUDE_VERSION_DOT = /^(claude-[a-z]+-\d+)\.(\d)/;
 const MEMO_LIMIT = 10_000;
 
 function normalize(name: string): string {
@@ -69,10 +77,25 @@ function occurs(name: string, norm: string): boolean {
   return false;
 }
 
-function lookup(name: string): string | undefined {
+function exact(name: string): string | undefined {
   if (prices.has(name)) return name;
-  const alias = aliases.get(name);
-  if (alias !== undefined) return alias;
+  return aliases.get(name);
+}
+
+/** The names an agent's model id may be listed under, most specific first (agents.md §7). */
+export function idCandidates(name: string): string[] {
+  const routed = name.trim().replace(ROUTING_PREFIX, '').toLowerCase();
+  const slash = routed.lastIndexOf('/');
+  const bare = (slash >= 0 ? routed.slice(slash + 1) : routed).replace(CLAUDE_VERSION_DOT, '$1-$2');
+  const vendor = slash >= 0 ? routed.slice(0, slash) : undefined;
+  return [...new Set([name, routed, ...(vendor ? [`${vendor}/${bare}`] : []), bare])];
+}
+
+function lookup(name: string): string | undefined {
+  for (const candidate of idCandidates(name)) {
+    const key = exact(candidate);
+    if (key !== undefined) return key;
+  }
   const norm = normalize(name);
   if (norm === '') return undefined;
   for (const c of candidates) if (occurs(norm, c.norm)) return c.key;

@@ -2,15 +2,19 @@ import type { Speed } from '../core/usage';
 
 export type { Speed };
 
-export type Provider = 'anthropic' | 'openai';
+/** Who sets the price: decides the defaults (1h cache writes) and which long-context tier applies. */
+export type Provider = 'anthropic' | 'openai' | 'google' | 'other';
 
 /**
  * - `anthropic-200k`: total input (input + cache reads + 5m/1h cache writes) above the
  *   threshold bills the whole request, every token kind, at the tier rates.
  * - `openai-long-context`: input including cached input above the threshold bills the
  *   whole request at the tier rates (2× input, 2× cached, 1.5× output).
+
+ * - `google-200k`: a prompt (input + cached input) above the threshold bills the whole request
+ *   at the tier rates (Gemini Pro models).
  */
-export type TierKind = 'anthropic-200k' | 'openai-long-context';
+export type TierKind = 'anthropic-200k' | 'openai-long-context' | 'google-200k';
 
 /**
  * Tokens of one request, by kind. `input` is the NON-cached input for both providers;

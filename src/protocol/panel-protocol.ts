@@ -54,6 +54,8 @@ export interface PanelData {
   composition: TokenTotals;
   /** Choices for the filter drop-downs. */
   agentOptions: AgentId[];
+  /** Every agent's name and colour class, from the registry (the webview knows no agent). */
+  agentInfo: { agent: AgentId; label: string; colour: string }[];
   projectOptions: string[];
   /** Quota windows and active blocks (not filtered: a quota is the account's). */
   limits?: LimitsView;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
-import type { AnyNormalizer } from '../normalizers/agent-normalizer';
+import type { FileSet } from '../normalizers/agent-normalizer';
 import type { TranscriptRoot } from './roots';
 
 export interface TranscriptFile {
@@ -12,22 +12,34 @@ export interface TranscriptFile {
 }
 
 /**
- * Every `*.jsonl` under the root's transcript folders, in the normalizer's reading order.
+ * The files of one folder that belong to its file set, in the normalizer's reading order.
  * A missing folder is normal (agent not used yet); an unreadable one is logged and skipped.
  */
-export function listTranscripts(root: TranscriptRoot, normalizer: AnyNormalizer, log: Logger): TranscriptFile[] {
-  const ranked: { file: TranscriptFile; rank: number }[] = [];
-  for (const sub of normalizer.layout.transcriptDirs) {
-    walk(path.join(root.dir, sub), log, (file) => {
-      const relative = file.slice(root.dir.length + 1);
-      ranked.push({ file: { root, path: file, relative }, rank: normalizer.fileRank(relative) });
-    });
-  }
+export function listTranscripts(root: TranscriptRoot, set: FileSet, fileRank: (relative: string) => number, log: Logger): TranscriptFile[] {
+  const files: TranscriptFile[] = [];
+  walk(root.dir, set.maxDepth ?? Infinity, log, (file) => {
+    if (belongs(set, root.dir, file)) files.push({ root, path: file, relative: path.relative(root.root, file) });
+  });
+  return sortForReading(files, fileRank);
+}
+
+/** Lower rank first (parents before sub-agents, live before archived), then by path. */
+export function sortForReading(files: TranscriptFile[], fileRank: (relative: string) => number): TranscriptFile[] {
+  const ranked = files.map((file) => ({ file, rank: fileRank(file.relative) }));
   ranked.sort((a, b) => a.rank - b.rank || (a.file.relative < b.file.relative ? -1 : a.file.relative > b.file.relative ? 1 : 0));
   return ranked.map((r) => r.file);
 }
 
-function walk(dir: string, log: Logger, visit: (file: string) => void): void {
+/** Whether a path under `folder` is one of the set's files. */
+export function belongs(set: FileSet, folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  const parts = relative.split(path.sep);
+  if (set.maxDepth !== undefined && parts.length - 1 > set.maxDepth) return false;
+  return set.match.test(parts.join('/'));
+}
+
+function walk(dir: string, depth: number, log: Logger, visit: (file: string) => void): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -38,12 +50,13 @@ function walk(dir: string, log: Logger, visit: (file: string) => void): void {
   }
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, log, visit);
-    else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.jsonl')) visit(full);
+    if (entry.isDirectory()) {
+      if (depth > 0) walk(full, depth - 1, log, visit);
+    } else if (entry.isFile() || entry.isSymbolicLink()) visit(full);
   }
 }
 
-/** Whether a root holds any transcript folder at all (for "no transcripts found" messages). */
-export function rootExists(root: TranscriptRoot, normalizer: AnyNormalizer): boolean {
-  return normalizer.layout.transcriptDirs.some((sub) => fs.existsSync(path.join(root.dir, sub)));
+/** Whether a folder exists at all (for "no transcripts found" messages). */
+export function rootExists(root: TranscriptRoot): boolean {
+  return fs.existsSync(root.dir);
 }

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import type { Logger } from '../core/log';
 
 /**
- * Watches transcript folders recursively and reports changed `*.jsonl` paths. Folders that
- * do not exist yet are skipped; call `sync` again (the periodic rescan does) to pick them up.
+ * Watches transcript folders recursively and reports every changed path (ingest keeps those that
+ * belong to a file set: a `*.jsonl`, a task's `ui_messages.json`, a database or its `-wal`).
+ * Folders that do not exist yet are skipped; call `sync` again (the periodic rescan does) to pick them up.
  */
 export class TranscriptWatcher {
   private readonly watchers = new Map<string, fs.FSWatcher>();
@@ -38,7 +39,7 @@ export class TranscriptWatcher {
   private watch(folder: string): void {
     try {
       const watcher = fs.watch(folder, { recursive: true, persistent: false }, (_event, name) => {
-        if (name && String(name).endsWith('.jsonl')) this.onChange(path.join(folder, String(name)));
+        if (name) this.onChange(path.join(folder, String(name)));
       });
       watcher.on('error', (error) => {
         this.log.warn(`stopped watching ${folder} (${error.message}); changes there are picked up by the periodic rescan`);

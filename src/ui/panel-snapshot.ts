@@ -3,7 +3,7 @@
  * the host sends what this returns, and unit tests call it directly.
  */
 import { addDays, monthStart } from '../core/time';
-import { AGENT_IDS } from '../normalizers/registry';
+import { AGENT_IDS, AGENT_PRESENTATION } from '../normalizers/registry';
 import type { PanelData, PanelFilter } from '../protocol/panel-protocol';
 import type { Readers } from '../readers/readers';
 import type { ReportFilter } from '../readers/types';
@@ -60,6 +60,7 @@ export function panelSnapshot(readers: Readers, filter: PanelFilter, now = Date.
     agents: readers.agents(report),
     composition: readers.periodTotals(report),
     agentOptions: [...AGENT_IDS],
+    agentInfo: AGENT_PRESENTATION.map((a) => ({ ...a })),
     projectOptions: readers.projects({}).map((p) => p.project).sort(),
   };
 }

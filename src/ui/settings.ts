@@ -5,7 +5,6 @@ import type { ChainMode } from '../statusline/statusline-config';
 import type { AgentId } from '../core/usage';
 import type { IngestOptions } from '../pipeline/ingest';
 import { NORMALIZERS } from '../normalizers/registry';
-import { resolveRoots } from '../sources/roots';
 
 export type StatusBarShows = 'today' | 'month' | 'workspace';
 
@@ -69,15 +68,18 @@ function readLimitSettings(config: vscode.WorkspaceConfiguration): LimitSettings
   };
 }
 
-/** Default roots (environment or home folders) plus the extra ones from settings, per enabled agent. */
-export function ingestOptionsOf(settings: Settings): Pick<IngestOptions, 'roots' | 'agents'> {
-  const roots: Partial<Record<AgentId, string[]>> = {};
+/**
+ * What to read: the enabled agents, each from its environment variables or default roots plus
+ * the extra roots from settings; the editor's own globalStorage folder (the parent of this
+ * extension's `globalStorageUri`) is where VS Code extensions among the agents keep their tasks.
+ */
+export function ingestOptionsOf(settings: Settings, editorStorageRoot: string): Pick<IngestOptions, 'extraRoots' | 'agents' | 'editorStorageRoots'> {
+  const extraRoots: Partial<Record<AgentId, string[]>> = {};
   const agents: AgentId[] = [];
   for (const normalizer of NORMALIZERS) {
     if (!settings.enabled[normalizer.agent]) continue;
     agents.push(normalizer.agent);
-    const defaults = resolveRoots(normalizer.agent, normalizer.layout, undefined).map((r) => r.dir);
-    roots[normalizer.agent] = [...defaults, ...settings.extraRoots[normalizer.agent]];
+    extraRoots[normalizer.agent] = settings.extraRoots[normalizer.agent];
   }
-  return { roots, agents };
+  return { extraRoots, agents, editorStorageRoots: [editorStorageRoot] };
 }

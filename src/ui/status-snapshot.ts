@@ -5,6 +5,7 @@ import { monthStart } from '../core/time';
 import { displayModel } from '../readers/ccusage-format';
 import type { Readers } from '../readers/readers';
 import type { AgentId } from '../core/usage';
+import { agentLabel } from '../normalizers/registry';
 
 export type StatusShows = 'today' | 'month' | 'workspace';
 export type BudgetLevel = 'ok' | 'warning' | 'error';
@@ -17,8 +18,6 @@ export interface StatusSnapshot {
   byAgentToday: { agent: AgentId; usd: number }[];
   byModelToday: { model: string; usd: number }[];
 }
-
-const AGENT_LABELS: Record<AgentId, string> = { claude: 'Claude Code', codex: 'Codex CLI' };
 
 /** Whether a project path lies in one of the workspace folders. */
 export function inWorkspace(project: string, folders: readonly string[]): boolean {
@@ -80,7 +79,7 @@ export function tooltipMarkdown(s: StatusSnapshot, budget: number, updatedAt: Da
     '',
     '| Agent | Cost |',
     '|:--|--:|',
-    ...(s.byAgentToday.length ? s.byAgentToday.map((a) => row(AGENT_LABELS[a.agent] ?? a.agent, a.usd)) : ['| _no usage yet_ | |']),
+    ...(s.byAgentToday.length ? s.byAgentToday.map((a) => row(agentLabel(a.agent), a.usd)) : ['| _no usage yet_ | |']),
     '',
     '| Model | Cost |',
     '|:--|--:|',

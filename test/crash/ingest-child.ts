@@ -10,6 +10,7 @@
  * and finally `result <json>`. Log lines go to stderr as `<level> <message>`.
  */
 import type { Logger } from '../../src/core/log';
+import { fileSetsOf } from '../../src/normalizers/agent-normalizer';
 import { NORMALIZERS } from '../../src/normalizers/registry';
 import { LedgerEngine } from '../../src/pipeline/engine';
 import { eventTotals } from '../fixtures/engine-harness';
@@ -36,8 +37,11 @@ const roots = { claude: [claudeRoot], codex: [codexHome] };
 function transcriptPaths(): string[] {
   const paths: string[] = [];
   for (const normalizer of NORMALIZERS) {
-    for (const root of resolveRoots(normalizer.agent, normalizer.layout, roots[normalizer.agent as keyof typeof roots], {})) {
-      for (const file of listTranscripts(root, normalizer, log)) paths.push(file.path);
+    const explicit = roots[normalizer.agent as keyof typeof roots];
+    if (!explicit) continue;
+    const sets = fileSetsOf(normalizer);
+    for (const root of resolveRoots(normalizer.agent, sets, { explicit, env: {} })) {
+      for (const file of listTranscripts(root, sets[root.set]!, (r) => normalizer.fileRank(r), log)) paths.push(file.path);
     }
   }
   return paths;

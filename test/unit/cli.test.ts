@@ -105,8 +105,8 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
   });
 
   test('unknown agent', async () => {
-    const line = oneLineFailure(await cli(['--db', db(), 'daily', '--agent', 'gemini']));
-    assert.ok(line.includes('--agent') && line.includes('gemini'), `names the flag and value: ${line}`);
+    const line = oneLineFailure(await cli(['--db', db(), 'daily', '--agent', 'cursor']));
+    assert.ok(line.includes('--agent') && line.includes('cursor'), `names the flag and value: ${line}`);
     assert.match(line, /claude/);
     assert.match(line, /codex/);
   });

@@ -183,3 +183,75 @@ test('marts refreshed after every random slice equal one full ingest and rebuild
     { numRuns: 60 },
   );
 });
+
+/** One step of a whole-file agent's life: a task file or a database written again. */
+const wholeFileStep = fc.record({
+  newRequest: fc.boolean(),
+  grow: fc.nat({ max: 5 }),
+  input: fc.integer({ min: 1, max: 50_000 }),
+  output: fc.integer({ min: 0, max: 3_000 }),
+  cacheRead: fc.integer({ min: 0, max: 20_000 }),
+  checkpoint: fc.boolean(),
+  walOnly: fc.boolean(),
+});
+
+interface WholeRequest { ts: number; input: number; output: number; cacheRead: number }
+
+test('whole documents and SQLite databases: every rewrite adds exactly the difference; incremental equals one read and a rebuild', async () => {
+  const { AgentDir } = await import('../fixtures/agent-dir');
+  const { opencodeDb, upsertMessage } = await import('../fixtures/opencode-db');
+  const { asWalMode, walFor } = await import('../fixtures/sqlite-wal-writer');
+  await fc.assert(
+    fc.asyncProperty(fc.array(wholeFileStep, { minLength: 1, maxLength: 8 }), fc.constantFrom(...ZONES), async (steps, zone) => {
+      const dir = new AgentDir();
+      const incremental = (await memoryEngine(undefined, { timeZone: zone })).engine;
+      const oneShot = (await memoryEngine(undefined, { timeZone: zone })).engine;
+      const db = await opencodeDb();
+      const dbFile = path.join(dir.opencodeData, 'opencode.db');
+      const task = dir.task('rooveterinaryinc.roo-cline', 'task-1');
+      const requests: WholeRequest[] = [];
+      let checkpoint: Uint8Array | undefined;
+      try {
+        for (const [i, step] of steps.entries()) {
+          if (step.newRequest || requests.length === 0) requests.push({ ts: BASE + i * 3_600_000, input: step.input, output: step.output, cacheRead: step.cacheRead });
+          const last = requests[requests.length - 1]!;
+          last.output += step.grow;
+          last.input += step.grow;
+          // The task file: api_req_started messages updated in place, rewritten whole.
+          const messages = requests.map((r) => ({ ts: r.ts, type: 'say', say: 'api_req_started',
+            text: JSON.stringify({ tokensIn: r.input + r.cacheRead, tokensOut: r.output, cacheReads: r.cacheRead, cacheWrites: 0, apiProtocol: 'anthropic' }) }));
+          if (fs.existsSync(task)) dir.replaceJson(task, messages);
+          else dir.writeJson(task, messages);
+          // The database: the same requests upserted; committed to the WAL, or checkpointed into the main file.
+          requests.forEach((r, n) => upsertMessage(db, `msg_${n}`, r.ts, r.ts + i, { input: r.input, output: r.output, read: r.cacheRead }));
+          const image = db.export();
+          if (step.walOnly && checkpoint) {
+            dir.writeText(`${dbFile}-wal`, walFor(checkpoint, [image]));
+          } else {
+            checkpoint = asWalMode(image);
+            dir.writeText(dbFile, checkpoint);
+            fs.rmSync(`${dbFile}-wal`, { force: true });
+          }
+          // Each step is a later write, also when a fast loop lands two in the same millisecond.
+          for (const f of [dbFile, `${dbFile}-wal`]) if (fs.existsSync(f)) fs.utimesSync(f, new Date(BASE + i * 1000), new Date(BASE + i * 1000));
+          await incremental.ingest(dir.options);
+        }
+        await oneShot.ingest(dir.options);
+        oneShot.rebuildMarts();
+        assert.deepEqual(martSnapshot(incremental, false), martSnapshot(oneShot, false));
+        assertMartsSumToEvents(incremental);
+        const expected = requests.reduce((s, r) => ({ input: s.input + r.input, output: s.output + r.output }), { input: 0, output: 0 });
+        for (const agent of ['roo', 'opencode']) {
+          const got = incremental.db.get<{ i: number; o: number; n: number }>('SELECT SUM(input) i, SUM(output) o, SUM(message_delta) n FROM usage_events WHERE agent = ?', [agent])!;
+          assert.deepEqual(got, { i: expected.input, o: expected.output, n: requests.length }, agent);
+        }
+      } finally {
+        db.close();
+        incremental.close();
+        oneShot.close();
+        dir.dispose();
+      }
+    }),
+    { numRuns: 25 },
+  );
+});

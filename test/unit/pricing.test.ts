@@ -92,8 +92,12 @@ test('defaults: 1h write = 2× input for Claude (tier too), 0 for OpenAI; fast d
     if (row.provider === 'anthropic') {
       assert.equal(row.cacheWrite1h, 2 * row.input, row.model);
       if (row.tier) assert.equal(row.tier.cacheWrite1h, 2 * row.tier.input, `${row.model} tier`);
-    } else {
+    } else if (row.provider === 'openai') {
       assert.equal(row.cacheWrite5m, 0, row.model);
+      assert.equal(row.cacheWrite1h, 0, row.model);
+    } else {
+      // No write premium: a token written to an implicit cache is billed as plain input.
+      assert.equal(row.cacheWrite5m, row.input, row.model);
       assert.equal(row.cacheWrite1h, 0, row.model);
     }
   }
@@ -276,4 +280,35 @@ test('unknown models: $0 and unpriced; known model with no tokens: $0 and priced
 test('costOf accepts core TokenCounts (extra reasoning field is not priced again)', () => {
   const counts = { input: 0, output: 1_000_000, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 500_000 };
   near(costOf(counts, 'gpt-5', 'standard').usd, 10, 'reasoning inside output');
+});
+
+test("other agents' model ids: vendor and routing prefixes, Claude's version dots, no prefix match across versions", () => {
+  const resolved: [string, string | undefined][] = [
+    ['anthropic/claude-sonnet-4.5', 'claude-sonnet-4-5'],
+    ['openrouter/anthropic/claude-sonnet-4.5', 'claude-sonnet-4-5'],
+    ['claude-sonnet-4.6', 'claude-sonnet-4-6'],
+    ['copilot/claude-sonnet-4', 'claude-sonnet-4'],
+    ['google/gemini-2.5-pro', 'gemini-2.5-pro'],
+    ['gemini-3-flash-preview', 'gemini-3-flash-preview'],
+    ['gemini-3-pro', 'gemini-3-pro-preview'],
+    ['qwen3-coder-plus', 'qwen3-coder-plus'],
+    ['qwen3-max-2026-01-23', 'qwen3-max'],
+    ['deepseek/deepseek-chat', 'deepseek-chat'],
+    ['z-ai/glm-4.6', 'glm-4.6'],
+    ['moonshotai/kimi-k2.5', 'kimi-k2.5'],
+    ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us.anthropic.claude-sonnet-4-5'],
+    // A different version or size is a different model: unknown, never the neighbour's price.
+    ['deepseek/deepseek-chat-v3.1', undefined],
+    ['cline-free/glm-5.2', undefined],
+    ['qwen3-coder-plus-2025-09-23', 'qwen3-coder-plus'],
+    ['qwen3-coder', undefined],
+    ['kimi-for-coding', undefined],
+    ['gemini-2.5-pro-2', undefined],
+  ];
+  for (const [name, key] of resolved) assert.equal(resolveModel(name), key, name);
+});
+
+test('Gemini Pro: a prompt (input + cached) over 200k bills the whole request at the tier rates', () => {
+  near(usd({ input: 150_000, cacheRead: 50_000, output: 1_000 }, 'gemini-2.5-pro'), 0.15 * 1.25 + 0.05 * 0.125 + 0.001 * 10, 'at 200k: base');
+  near(usd({ input: 150_001, cacheRead: 50_000, output: 1_000 }, 'gemini-2.5-pro'), 0.150001 * 2.5 + 0.05 * 0.25 + 0.001 * 15, 'past 200k: tier');
 });

@@ -1,0 +1,37 @@
+import { NO_LINES, type AgentNormalizer, type DocumentFileSet } from './agent-normalizer';
+import { HISTORY_FILE, HISTORY_ITEM_FILE, modelFromEnvironment, taskWorkspace } from './task-sidecars';
+import { readTaskFile } from './task-store';
+
+/**
+ * The Roo-format task store, shared by Roo Code and Kilo Code ≤4.x: `<globalStorage>/<extension
+ * id>/tasks/<taskId>/ui_messages.json`. Roo saves by renaming the live file away before putting
+ * the new one in place, so the file is briefly missing: that is "read it later", never "forget
+ * what it counted" (the store keeps every counted request). The model is only in the
+ * conversation history's environment blocks.
+ */
+export function rooTaskStore(agent: string, keyPrefix: string, extensionFolder: string): DocumentFileSet {
+  return {
+    kind: 'document',
+    dirs: [`${extensionFolder}/tasks`],
+    roots: { editorStorage: true, userDirs: [`${extensionFolder}/tasks`, 'tasks'] },
+    match: /^[^/]+\/ui_messages\.json$/,
+    sidecars: () => [HISTORY_FILE, HISTORY_ITEM_FILE],
+    read: (document, input) =>
+      readTaskFile(document, input, {
+        agent,
+        keyPrefix,
+        semantics: 'roo',
+        modelAt: (ts, index) => modelFromEnvironment(input, ts, index),
+        projectOf: taskWorkspace,
+      }),
+  };
+}
+
+export const rooNormalizer: AgentNormalizer<null> = {
+  ...NO_LINES,
+  agent: 'roo',
+  label: 'Roo Code',
+  colour: 'c-pink',
+  rootHint: "an editor's globalStorage folder (or Roo's custom storage path)",
+  fileSets: [rooTaskStore('roo', 'ro', 'rooveterinaryinc.roo-cline')],
+};

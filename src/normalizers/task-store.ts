@@ -1,0 +1,208 @@
+/**
+ * The task store that Cline, Roo Code and Kilo Code share in the editor's globalStorage:
+ * `tasks/<taskId>/ui_messages.json`, a JSON array rewritten whole on every save.
+ *
+ * One API request is one `say: "api_req_started"` message whose `text` is a JSON string with
+ * `tokensIn, tokensOut, cacheWrites, cacheReads, cost`; it is updated in place as usage
+ * arrives, so `(taskId, ts)` is its identity and the last copy wins. Two more `say` types carry
+ * usage: `subagent_usage` (Cline: a sub-agent batch's total, no model) and `deleted_api_reqs`
+ * (Cline: written by a checkpoint restore, the total of the requests it deleted).
+ *
+ * Checkpoint restores, exactly once: the store never withdraws a request it counted, so a
+ * `deleted_api_reqs` total must add only the part we never saw. The file's state remembers what
+ * each counted record held; when a total first appears, the records that disappeared since the
+ * last read (each to the first new total stamped at or after it) are subtracted from it, and
+ * the rest is counted. That value is kept in the state, so later reads emit the same record.
+ */
+import * as path from 'node:path';
+import { RecordFlag, type AgentId, type TokenCounts, type UsageRecord } from '../core/usage';
+import { asObject, asString, asUsd, parseEpochOrIso, tokenCount, type DocumentInput, type DocumentRead } from './agent-normalizer';
+
+/** How the agent's `tokensIn` relates to the cache counts (agents.md §1.3 T1). */
+export type InputSemantics = 'cline' | 'roo';
+
+export interface TaskStoreOptions {
+  agent: AgentId;
+  /** Prefix of request keys (unique per agent). */
+  keyPrefix: string;
+  semantics: InputSemantics;
+  /** The model of the `index`-th request, stamped `ts`, from the task's sidecar files; undefined when unknown. */
+  modelAt(ts: number, index: number, input: DocumentInput): string | undefined;
+  /** The task's workspace folder, from its sidecar files. */
+  projectOf(input: DocumentInput): string | undefined;
+}
+
+/** What a task file's last read counted, per record key: [ts, input, output, cacheWrite, cacheRead]. */
+export interface TaskFileState {
+  counted: Record<string, [number, number, number, number, number]>;
+}
+
+interface UsageMessage {
+  kind: 'request' | 'subagents' | 'deleted';
+  ts: number;
+  info: Record<string, unknown>;
+  message: Record<string, unknown>;
+}
+
+export function readTaskFile(document: unknown, input: DocumentInput, options: TaskStoreOptions): DocumentRead {
+  const taskId = path.basename(path.dirname(input.path));
+  const previous = (input.state as TaskFileState | undefined)?.counted ?? {};
+  const messages = usageMessages(document);
+  const project = options.projectOf(input) ?? 'unknown';
+  const records: UsageRecord[] = [];
+  let requestIndex = 0;
+  let lastModel: string | undefined;
+  for (const usage of messages) {
+    if (usage.kind === 'deleted') continue;
+    const model = usage.kind === 'request' ? modelOf(usage.message) ?? options.modelAt(usage.ts, requestIndex++, input) : undefined;
+    if (model) lastModel = model;
+    const record = baseRecord(usage, taskId, options, model ?? lastModel, project);
+    record.tokens = tokensOf(usage.info, usage.message, options.semantics);
+    if (usage.kind === 'subagents') record.flags |= RecordFlag.ModelFallback;
+    records.push(record);
+  }
+  records.push(...checkpointTotals(messages, records, previous, taskId, options, lastModel, project));
+  const counted: TaskFileState['counted'] = {};
+  for (const r of records) counted[r.key] = [r.ts, r.tokens.input, r.tokens.output, r.tokens.cacheWrite5m, r.tokens.cacheRead];
+  return { records, state: { counted } satisfies TaskFileState };
+}
+
+/** Each `deleted_api_reqs` total, less what we had already counted of the requests it covers. */
+function checkpointTotals(
+  messages: UsageMessage[],
+  present: UsageRecord[],
+  previous: TaskFileState['counted'],
+  taskId: string,
+  options: TaskStoreOptions,
+  model: string | undefined,
+  project: string,
+): UsageRecord[] {
+  const totals = messages.filter((m) => m.kind === 'deleted');
+  const presentKeys = new Set(present.map((r) => r.key));
+  for (const total of totals) presentKeys.add(keyOf(options, taskId, total.ts));
+  const vanished = Object.entries(previous)
+    .filter(([key]) => !presentKeys.has(key))
+    .map(([, [ts, ...counts]]) => ({ ts, counts }))
+    .sort((a, b) => a.ts - b.ts);
+  const fresh = totals.filter((t) => previous[keyOf(options, taskId, t.ts)] === undefined).sort((a, b) => a.ts - b.ts);
+  const seenBefore = new Map<UsageMessage, number[]>(fresh.map((t) => [t, [0, 0, 0, 0]]));
+  for (const v of vanished) {
+    const owner = fresh.find((t) => t.ts >= v.ts);
+    if (owner) seenBefore.get(owner)!.forEach((_, i, sums) => (sums[i]! += v.counts[i]!));
+  }
+  return totals.map((total) => {
+    const record = baseRecord(total, taskId, options, model, project);
+    const stored = previous[record.key];
+    if (stored) {
+      record.tokens = countsToTokens(stored.slice(1));
+    } else {
+      const all = tokensOf(total.info, total.message, options.semantics);
+      const seen = seenBefore.get(total)!;
+      record.tokens = countsToTokens([all.input - seen[0]!, all.output - seen[1]!, all.cacheWrite5m - seen[2]!, all.cacheRead - seen[3]!]);
+    }
+    return record;
+  });
+}
+
+function countsToTokens(counts: number[]): TokenCounts {
+  const [input, output, cacheWrite, cacheRead] = counts.map((n) => Math.max(0, n ?? 0));
+  return { input: input!, output: output!, cacheWrite5m: cacheWrite!, cacheWrite1h: 0, cacheRead: cacheRead!, reasoning: 0 };
+}
+
+function keyOf(options: TaskStoreOptions, taskId: string, ts: number): string {
+  return `${options.keyPrefix}:${taskId}:${ts}`;
+}
+
+function baseRecord(usage: UsageMessage, taskId: string, options: TaskStoreOptions, model: string | undefined, project: string): UsageRecord {
+  return {
+    agent: options.agent,
+    key: keyOf(options, taskId, usage.ts),
+    repeat: 'last',
+    sessionId: taskId,
+    project,
+    model: model ?? 'unknown',
+    flags: (model ? 0 : RecordFlag.ModelFallback) | (isEstimatedPath(usage.message, model) ? RecordFlag.Estimated : 0),
+    speed: 'standard',
+    ts: usage.ts,
+    tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 0 },
+    reportedCostUsd: asUsd(usage.info.cost),
+    offset: 0,
+  };
+}
+
+/**
+ * The usage-bearing messages in file order. Tasks from before 2024 put the counts on a separate
+ * `api_req_finished` message after its `api_req_started`: they are merged into it. A placeholder
+ * that never received counts is skipped; a cancelled or failed request with counts is kept.
+ */
+function usageMessages(document: unknown): UsageMessage[] {
+  const list = Array.isArray(document) ? document : [];
+  const out: UsageMessage[] = [];
+  let open: UsageMessage | undefined;
+  for (const value of list) {
+    const message = asObject(value);
+    if (!message || message.type !== 'say') continue;
+    const ts = parseEpochOrIso(message.ts);
+    const info = asObject(parseText(message.text));
+    if (ts === undefined || !info) continue;
+    if (message.say === 'api_req_finished' && open && !hasCounts(open.info)) {
+      open.info = { ...open.info, ...info };
+      continue;
+    }
+    const kind = message.say === 'api_req_started' ? 'request' : message.say === 'subagent_usage' ? 'subagents' : message.say === 'deleted_api_reqs' ? 'deleted' : undefined;
+    if (!kind) continue;
+    const usage: UsageMessage = { kind, ts, info, message };
+    out.push(usage);
+    open = kind === 'request' ? usage : undefined;
+  }
+  return out.filter((u) => hasCounts(u.info));
+}
+
+function parseText(text: unknown): unknown {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function hasCounts(info: Record<string, unknown>): boolean {
+  return ['tokensIn', 'tokensOut', 'cacheWrites', 'cacheReads'].some((k) => typeof info[k] === 'number');
+}
+
+/**
+ * `tokensIn` meaning (agents.md §1.3 T1):
+ * - Roo/Kilo: since Roo 3.29.5 the total input, cache reads and writes included, for both
+ *   protocols; before that the provider's raw input (inclusive for `openai`, exclusive for
+ *   `anthropic`). A file does not say which version wrote it: an `anthropic` record whose
+ *   `tokensIn` is smaller than its cache counts cannot be inclusive, so it is taken as is.
+ * - Cline: excludes the cache, except the "OpenAI Compatible" provider (`providerId: openai`),
+ *   whose `tokensIn` includes cache reads and whose `cacheWrites` are really cache misses
+ *   (already inside `tokensIn`).
+ */
+export function tokensOf(info: Record<string, unknown>, message: Record<string, unknown>, semantics: InputSemantics): TokenCounts {
+  const tokensIn = tokenCount(info.tokensIn);
+  const cacheReads = tokenCount(info.cacheReads);
+  let cacheWrites = tokenCount(info.cacheWrites);
+  let input = tokensIn;
+  if (semantics === 'roo') {
+    const inclusive = info.apiProtocol === 'openai' || tokensIn >= cacheReads + cacheWrites;
+    if (inclusive) input = Math.max(0, tokensIn - cacheReads - cacheWrites);
+  } else if (asString(asObject(message.modelInfo)?.providerId) === 'openai' && tokensIn >= cacheReads) {
+    input = tokensIn - cacheReads;
+    cacheWrites = 0;
+  }
+  return { input, output: tokenCount(info.tokensOut), cacheWrite5m: cacheWrites, cacheWrite1h: 0, cacheRead: cacheReads, reasoning: 0 };
+}
+
+/** Cline ≥ Nov 2025 stamps the model on every message. */
+function modelOf(message: Record<string, unknown>): string | undefined {
+  return asString(asObject(message.modelInfo)?.modelId);
+}
+
+/** Cline paths whose "exact" counts are estimates (agents.md §1.3 T3). */
+function isEstimatedPath(message: Record<string, unknown>, model: string | undefined): boolean {
+  const provider = asString(asObject(message.modelInfo)?.providerId);
+  return provider === 'vscode-lm' || (provider === 'bedrock' && (model ?? '').toLowerCase().includes('deepseek'));
+}

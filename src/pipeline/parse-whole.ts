@@ -1,0 +1,141 @@
+import * as path from 'node:path';
+import type { SqlJsStatic } from 'sql.js';
+import type { UsageRecord } from '../core/usage';
+import { fileSetsOf, type DocumentFileSet, type SqliteFileSet } from '../normalizers/agent-normalizer';
+import { normalizerFor } from '../normalizers/registry';
+import { applyWal } from '../sources/sqlite-wal';
+import { readIfPresent, statWholeFile, walPathOf, type WholeFileStat } from '../sources/whole-file';
+import { loadSqlJs } from '../store/sqljs-loader';
+import type { ParsedFile, ParseRequest, ParseResult } from './parse-file';
+
+/** Documents larger than this are skipped with a log line (base64 images can bloat task files). */
+const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+/** Per-file memory of a database read: rows changed at or after the watermark are read next time. */
+export interface SqliteState {
+  since: number;
+}
+
+/**
+ * Reads a whole JSON document (and its sidecars) and returns every usage record in it. The
+ * store counts each request once by key, so reading a document again only adds what changed.
+ * A document that is not valid JSON (caught mid-write) counts as one invalid line: its memory
+ * is saved and it is read again when it changes.
+ */
+export function parseDocument(request: ParseRequest): ParseResult {
+  const set = fileSetsOf(normalizerFor(request.agent))[request.set ?? 0] as DocumentFileSet;
+  let stat: WholeFileStat;
+  let bytes: Buffer;
+  try {
+    stat = statWholeFile(request.path, 'document');
+    if (stat.size > MAX_DOCUMENT_BYTES) return invalid(stat, `document of ${stat.size} bytes is larger than ${MAX_DOCUMENT_BYTES}; skipped`);
+    bytes = readOrThrowMissing(request.path);
+  } catch (error) {
+    return failure(error);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return invalid({ ...stat, size: bytes.length }, (error as Error).message);
+  }
+  const sidecars: Record<string, string | undefined> = {};
+  for (const name of set.sidecars?.(request.path) ?? []) sidecars[name] = readIfPresent(path.join(path.dirname(request.path), name))?.toString('utf8');
+  const read = set.read(document, { path: request.path, sidecars, state: request.state });
+  return parsed({ ...stat, size: bytes.length }, read.records, read.state ?? null);
+}
+
+/**
+ * Reads a SQLite database read-only, as of its last commit (the `-wal` applied), and returns
+ * the usage records of rows changed since the previous read's watermark.
+ */
+export async function parseSqlite(request: ParseRequest): Promise<ParseResult> {
+  const set = fileSetsOf(normalizerFor(request.agent))[request.set ?? 0] as SqliteFileSet;
+  let stat: WholeFileStat;
+  let image: Uint8Array;
+  try {
+    ({ stat, image } = readDatabase(request.path));
+  } catch (error) {
+    return failure(error);
+  }
+  const since = (request.state as SqliteState | undefined)?.since ?? 0;
+  let rows: Record<string, unknown>[];
+  try {
+    rows = queryFirstThatRuns(await loadSqlJs(), image, set.queries, since);
+  } catch (error) {
+    return invalid(stat, `not a readable SQLite database (${(error as Error).message})`, { since });
+  }
+  const records: UsageRecord[] = [];
+  let watermark = since;
+  for (const row of rows) {
+    watermark = Math.max(watermark, set.watermark(row));
+    const record = set.readRow(row, request.path);
+    if (record) records.push(record);
+  }
+  return parsed(stat, records, { since: watermark } satisfies SqliteState);
+}
+
+/**
+ * The database file and its WAL, read so that they belong together: when the WAL was restarted
+ * (a checkpoint) between the reads, read again.
+ */
+function readDatabase(dbPath: string): { stat: WholeFileStat; image: Uint8Array } {
+  for (let attempt = 0; ; attempt++) {
+    const stat = statWholeFile(dbPath, 'sqlite');
+    const walBefore = readIfPresent(walPathOf(dbPath));
+    const main = readOrThrowMissing(dbPath);
+    const wal = readIfPresent(walPathOf(dbPath));
+    const sameWal = (walBefore?.subarray(0, 32).toString('hex') ?? '') === (wal?.subarray(0, 32).toString('hex') ?? '');
+    if (sameWal || attempt >= 3) return { stat, image: applyWal(main, wal).image };
+  }
+}
+
+function queryFirstThatRuns(SQL: SqlJsStatic, image: Uint8Array, queries: readonly string[], since: number): Record<string, unknown>[] {
+  const db = new SQL.Database(image);
+  try {
+    let lastError: unknown;
+    for (const sql of queries) {
+      try {
+        const statement = db.prepare(sql);
+        try {
+          if (sql.includes('$since')) statement.bind({ $since: since });
+          const rows: Record<string, unknown>[] = [];
+          while (statement.step()) rows.push(statement.getAsObject());
+          return rows;
+        } finally {
+          statement.free();
+        }
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError ?? new Error('no query declared');
+  } finally {
+    db.close();
+  }
+}
+
+function readOrThrowMissing(filePath: string): Buffer {
+  const bytes = readIfPresent(filePath);
+  if (!bytes) throw Object.assign(new Error(`${filePath} vanished while being read`), { code: 'ENOENT' });
+  return bytes;
+}
+
+function parsed(stat: WholeFileStat, records: UsageRecord[], state: unknown): ParseResult {
+  return { ok: true, file: wholeFile(stat, records, [], state) };
+}
+
+function invalid(stat: WholeFileStat, message: string, state: unknown = null): ParseResult {
+  return { ok: true, file: wholeFile(stat, [], [{ offset: 0, message }], state) };
+}
+
+function wholeFile(stat: WholeFileStat, records: UsageRecord[], invalidAt: ParsedFile['invalid'], state: unknown): ParsedFile {
+  return {
+    records, endOffset: stat.size, bytesRead: stat.size, invalid: invalidAt, invalidCount: invalidAt.length, state,
+    headHash: '', size: stat.size, mtimeMs: stat.mtimeMs, identity: stat.identity, limits: [],
+  };
+}
+
+function failure(error: unknown): ParseResult {
+  return { ok: false, message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
+}
