@@ -45,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     view: (options) => (isReady ? engine.request('limits', { options }) : Promise.resolve(undefined)),
   });
 
+  /** Every request the host fires and forgets fails at most into the log, never into an unhandled rejection. */
+  const fire = (what: string, work: Promise<unknown>) => void work.catch((error: Error) => logger.error(`${what} failed: ${error.message}`));
   const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const render = async () => {
     if (!isReady) return;
@@ -80,8 +82,8 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, CostPanel.serializer(host)),
     vscode.commands.registerCommand(CommandId.OpenPanel, () => CostPanel.show(host)),
     vscode.commands.registerCommand(CommandId.ShowLog, () => channel.show()),
-    vscode.commands.registerCommand(CommandId.Refresh, () => engine.request('refresh', {})),
-    vscode.commands.registerCommand(CommandId.CancelIndexing, () => engine.request('cancelIndexing', {})),
+    vscode.commands.registerCommand(CommandId.Refresh, () => engine.request('refresh', {}).catch((error: Error) => logger.error(`Refresh Now failed: ${error.message}`))),
+    vscode.commands.registerCommand(CommandId.CancelIndexing, () => fire('Cancel Indexing', engine.request('cancelIndexing', {}))),
     vscode.commands.registerCommand(CommandId.ExportCsv, () => exportView('csv', CostPanel.currentData())),
     vscode.commands.registerCommand(CommandId.ExportJson, () => exportView('json', CostPanel.currentData())),
     vscode.commands.registerCommand(CommandId.RebuildMarts, () => rebuildWithProgress(engine, logger)),
@@ -89,10 +91,10 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
       if (!event.affectsConfiguration(SECTION)) return;
       const previous = settings;
       settings = readSettings(logger);
-      if (settings.timeZone !== previous.timeZone) void engine.request('setTimeZone', { zone: settings.timeZone });
+      if (settings.timeZone !== previous.timeZone) fire('changing the time zone', engine.request('setTimeZone', { zone: settings.timeZone }));
       limits.applySettings();
       if (JSON.stringify([settings.enabled, settings.extraRoots]) !== JSON.stringify([previous.enabled, previous.extraRoots])) {
-        void engine.request('reconfigure', { ingest: ingestOptionsOf(settings, path.dirname(context.globalStorageUri.fsPath)) });
+        fire('applying the settings', engine.request('reconfigure', { ingest: ingestOptionsOf(settings, path.dirname(context.globalStorageUri.fsPath)) }));
       }
       void render();
     }),

@@ -25,7 +25,7 @@ describe('Gemini CLI', () => {
     engine.close();
     dir.dispose();
   });
-  const totals = () => agentTotals(engine.db, 'gemini');
+  const totals = () => agentTotals(engine, 'gemini');
 
   test('a message re-emitted whole on every change counts once, with its last copy', async () => {
     const file = dir.geminiChat('proj', 'session-2026-05-17T11-07-aaaa.jsonl');

@@ -10,7 +10,7 @@ import { opencodeTokens } from '../../src/normalizers/opencode-message';
 import { applyWal } from '../../src/sources/sqlite-wal';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
 import { AgentDir, agentTotals, SAMPLES } from '../fixtures/agent-dir';
-import { memoryEngine } from '../fixtures/engine-harness';
+import { memoryEngine, eventsDb } from '../fixtures/engine-harness';
 import { opencodeDb, upsertMessage } from '../fixtures/opencode-db';
 import { asWalMode, walFor } from '../fixtures/sqlite-wal-writer';
 
@@ -55,7 +55,7 @@ describe('OpenCode', () => {
     engine.close();
     dir.dispose();
   });
-  const totals = () => agentTotals(engine.db, 'opencode');
+  const totals = () => agentTotals(engine, 'opencode');
 
   test('the real WAL fixture through ingest: both messages, project from the session row', async () => {
     fs.mkdirSync(dir.opencodeData, { recursive: true });
@@ -63,7 +63,7 @@ describe('OpenCode', () => {
     await engine.ingest(dir.options);
     const t = totals();
     assert.deepEqual([t.requests, t.input, t.output, t.cr, t.cw, t.reasoning], [2, 3000, 500 + 300 + 100, 500, 50, 100]);
-    assert.equal(engine.db.get<{ path: string }>("SELECT p.path FROM usage_events e JOIN dim_project p ON p.id = e.project_id WHERE agent = 'opencode' LIMIT 1")?.path, '/work/wal-project');
+    assert.equal(eventsDb(engine).get<{ path: string }>("SELECT p.path FROM usage_events e JOIN dim_project p ON p.id = e.project_id WHERE agent = 'opencode' LIMIT 1")?.path, '/work/wal-project');
   });
 
   test('a row updated while the reply streams, its updates only in the WAL, counts once with its last counts', async () => {
@@ -116,7 +116,7 @@ describe('OpenCode', () => {
     upsertMessage(db, 'msg_k', T0, T0, { input: 7, output: 3, reasoning: 2 });
     dir.writeText(path.join(dir.kiloData, 'kilo.db'), db.export());
     await engine.ingest(dir.options);
-    const t = agentTotals(engine.db, 'kilo');
+    const t = agentTotals(engine, 'kilo');
     assert.deepEqual([t.requests, t.input, t.output], [1, 7, 5]);
   });
 });

@@ -25,7 +25,7 @@ describe('Qwen Code', () => {
     engine.close();
     dir.dispose();
   });
-  const totals = () => agentTotals(engine.db, 'qwen');
+  const totals = () => agentTotals(engine, 'qwen');
 
   test('a /branch copy (new sessionId, same uuid, forkedFrom) counts once', async () => {
     dir.writeLines(dir.qwenChat('-work-q', 's1'), [record('u1', 's1', USAGE), record('u2', 's1', USAGE)]);

@@ -7,7 +7,7 @@ import type { MemoryLogger } from '../../src/core/log';
 import { RecordFlag } from '../../src/core/usage';
 import type { LedgerEngine } from '../../src/pipeline/engine';
 import { AgentDir, agentTotals, SAMPLES } from '../fixtures/agent-dir';
-import { memoryEngine } from '../fixtures/engine-harness';
+import { memoryEngine, eventsDb } from '../fixtures/engine-harness';
 
 const CLINE = 'saoudrizwan.claude-dev';
 const ROO = 'rooveterinaryinc.roo-cline';
@@ -33,7 +33,7 @@ describe('Cline legacy task store', () => {
     engine.close();
     dir.dispose();
   });
-  const totals = () => agentTotals(engine.db, 'cline');
+  const totals = () => agentTotals(engine, 'cline');
   const file = () => dir.task(CLINE, 'task-1');
 
   test('api_req_started is updated in place: (task, ts) counts once, with its last counts', async () => {
@@ -85,7 +85,7 @@ describe('Cline legacy task store', () => {
     ]);
     await engine.ingest(dir.options);
     assert.deepEqual([totals().requests, totals().input], [3, 113]);
-    const flags = engine.db.all<{ flags: number }>("SELECT flags FROM usage_events WHERE agent = 'cline' ORDER BY ts").map((r) => r.flags);
+    const flags = eventsDb(engine).all<{ flags: number }>("SELECT flags FROM usage_events WHERE agent = 'cline' ORDER BY ts").map((r) => r.flags);
     assert.deepEqual(flags.map((f) => (f & RecordFlag.ModelFallback) !== 0), [false, true, false]);
   });
 
@@ -95,14 +95,14 @@ describe('Cline legacy task store', () => {
       req(2, usage(1000, 10, 600, 400), cline('claude-sonnet-4-5', 'anthropic')),
     ]);
     await engine.ingest(dir.options);
-    const rows = engine.db.all<{ input: number; cw: number; cr: number }>("SELECT input, cache_write_5m cw, cache_read cr FROM usage_events WHERE agent = 'cline' ORDER BY ts");
+    const rows = eventsDb(engine).all<{ input: number; cw: number; cr: number }>("SELECT input, cache_write_5m cw, cache_read cr FROM usage_events WHERE agent = 'cline' ORDER BY ts");
     assert.deepEqual(rows, [{ input: 400, cw: 0, cr: 600 }, { input: 1000, cw: 400, cr: 600 }]);
   });
 
   test('estimated counts (VS Code LM API, Bedrock DeepSeek-R1) are flagged', async () => {
     dir.writeJson(file(), [req(1, usage(10, 1), cline('copilot-gpt-4o', 'vscode-lm')), req(2, usage(10, 1), cline('claude-sonnet-4-5'))]);
     await engine.ingest(dir.options);
-    const flags = engine.db.all<{ flags: number }>("SELECT flags FROM usage_events WHERE agent = 'cline' ORDER BY ts").map((r) => r.flags & RecordFlag.Estimated);
+    const flags = eventsDb(engine).all<{ flags: number }>("SELECT flags FROM usage_events WHERE agent = 'cline' ORDER BY ts").map((r) => r.flags & RecordFlag.Estimated);
     assert.deepEqual(flags, [RecordFlag.Estimated, 0]);
   });
 
@@ -110,7 +110,7 @@ describe('Cline legacy task store', () => {
     dir.writeJson(file(), [req(1, usage(10, 1)), req(20, usage(10, 1))]);
     dir.writeJson(dir.task(CLINE, 'task-1', 'task_metadata.json'), { model_usage: [{ ts: T0, model_id: 'claude-sonnet-4-5', model_provider_id: 'anthropic', mode: 'act' }, { ts: T0 + 10_000, model_id: 'claude-opus-4-6', model_provider_id: 'anthropic', mode: 'act' }] });
     await engine.ingest(dir.options);
-    const models = engine.db.all<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'cline' ORDER BY ts").map((r) => r.name);
+    const models = eventsDb(engine).all<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'cline' ORDER BY ts").map((r) => r.name);
     assert.deepEqual(models, ['claude-sonnet-4-5', 'claude-opus-4-6']);
   });
 
@@ -155,7 +155,7 @@ describe('Cline SDK sessions', () => {
     dir.writeText(dir.clineSession('fixture-success-01'), sample);
     dir.writeText(path.join(path.dirname(dir.clineSession('fixture-success-01')), 'fixture-success-01.json'), fs.readFileSync(path.join(SAMPLES, 'cline', 'sdk-session.manifest.json')));
     await engine.ingest(dir.options);
-    const t = agentTotals(engine.db, 'cline');
+    const t = agentTotals(engine, 'cline');
     assert.deepEqual([t.requests, t.input, t.output, t.cr, t.cw], [1, 21 - 3 - 1, 8, 3, 1]);
     assert.equal(engine.db.get<{ path: string }>('SELECT path FROM dim_project')?.path, '/Users/example/dev/cline', 'cwd from the manifest');
   });
@@ -164,7 +164,7 @@ describe('Cline SDK sessions', () => {
     dir.writeJson(dir.clineSession('parent'), sdkSession('parent', [turn('msg_1', 100), turn('msg_2', 100)]));
     dir.writeJson(dir.clineSession('fork'), sdkSession('fork', [turn('msg_1', 100), turn('msg_2', 100), turn('msg_3', 100)]));
     await engine.ingest(dir.options);
-    assert.equal(agentTotals(engine.db, 'cline').requests, 3);
+    assert.equal(agentTotals(engine, 'cline').requests, 3);
   });
 });
 
@@ -186,14 +186,14 @@ describe('Roo Code and Kilo Code task stores', () => {
   test('tokensIn includes cache reads and writes (Roo ≥3.29.5): subtracted, not counted twice', async () => {
     dir.writeJson(dir.task(ROO, 't1'), [req(1, { ...usage(1000, 50, 600, 300), apiProtocol: 'anthropic' }), req(2, { ...usage(2855, 10, 0, 2853), apiProtocol: 'openai' })]);
     await engine.ingest(dir.options);
-    const t = agentTotals(engine.db, 'roo');
+    const t = agentTotals(engine, 'roo');
     assert.deepEqual([t.input, t.cr, t.cw], [100 + 2, 600, 300 + 2853]);
   });
 
   test('an older anthropic record whose tokensIn is below its cache counts is exclusive: taken as is', async () => {
     dir.writeJson(dir.task(ROO, 't1'), [req(1, { ...usage(12, 50, 6000, 300), apiProtocol: 'anthropic' })]);
     await engine.ingest(dir.options);
-    assert.equal(agentTotals(engine.db, 'roo').input, 12);
+    assert.equal(agentTotals(engine, 'roo').input, 12);
   });
 
   test("the model of each request is its own environment block's, not the task's first or last", async () => {
@@ -201,7 +201,7 @@ describe('Roo Code and Kilo Code task stores', () => {
     dir.writeJson(dir.task(ROO, 't1', 'api_conversation_history.json'), history([[T0 + 1200, 'claude-sonnet-4-5'], [T0 + 60_100, 'claude-opus-4-6']]));
     dir.writeJson(dir.task(ROO, 't1', 'history_item.json'), { id: 't1', workspace: '/work/roo-project' });
     await engine.ingest(dir.options);
-    const rows = engine.db.all<{ name: string; path: string }>("SELECT m.name, p.path FROM usage_events e JOIN dim_model m ON m.id = e.model_id JOIN dim_project p ON p.id = e.project_id WHERE agent = 'roo' ORDER BY ts");
+    const rows = eventsDb(engine).all<{ name: string; path: string }>("SELECT m.name, p.path FROM usage_events e JOIN dim_model m ON m.id = e.model_id JOIN dim_project p ON p.id = e.project_id WHERE agent = 'roo' ORDER BY ts");
     assert.deepEqual(rows, [{ name: 'claude-sonnet-4-5', path: '/work/roo-project' }, { name: 'claude-opus-4-6', path: '/work/roo-project' }]);
   });
 
@@ -213,11 +213,11 @@ describe('Roo Code and Kilo Code task stores', () => {
     fs.renameSync(file, path.join(path.dirname(file), '.ui_messages.json.bak_123.tmp'));
     dir.writeText(path.join(path.dirname(file), '.ui_messages.json.new_123.tmp'), JSON.stringify([req(1, { ...usage(10, 1), apiProtocol: 'openai' }), req(2, { ...usage(20, 2), apiProtocol: 'openai' })]));
     await engine.ingest(dir.options);
-    assert.deepEqual([agentTotals(engine.db, 'roo').requests, agentTotals(engine.db, 'roo').input], [1, 10], 'nothing lost, temp files not read');
+    assert.deepEqual([agentTotals(engine, 'roo').requests, agentTotals(engine, 'roo').input], [1, 10], 'nothing lost, temp files not read');
     assert.ok(!log.lines.some((l) => l.startsWith('error') || l.startsWith('warn')), log.lines.join('\n'));
     fs.renameSync(path.join(path.dirname(file), '.ui_messages.json.new_123.tmp'), file);
     await engine.ingest(dir.options);
-    assert.deepEqual([agentTotals(engine.db, 'roo').requests, agentTotals(engine.db, 'roo').input], [2, 30]);
+    assert.deepEqual([agentTotals(engine, 'roo').requests, agentTotals(engine, 'roo').input], [2, 30]);
   });
 
   test('the tokscale samples: Roo (anthropic, model from the environment text) and Kilo (openai)', async () => {
@@ -225,10 +225,10 @@ describe('Roo Code and Kilo Code task stores', () => {
     dir.writeText(dir.task(ROO, 't1', 'api_conversation_history.json'), fs.readFileSync(path.join(SAMPLES, 'roo-code', 'api_conversation_history.tokscale-test.txt')));
     dir.writeText(dir.task(KILO, 't1'), fs.readFileSync(path.join(SAMPLES, 'kilo-code', 'legacy-ui_messages.tokscale-test.json')));
     await engine.ingest(dir.options);
-    const roo = agentTotals(engine.db, 'roo');
-    const kilo = agentTotals(engine.db, 'kilo');
+    const roo = agentTotals(engine, 'roo');
+    const kilo = agentTotals(engine, 'kilo');
     assert.deepEqual([roo.input, roo.output, roo.cr, roo.cw], [100 - 20 - 5, 50, 20, 5]);
     assert.deepEqual([kilo.input, kilo.output, kilo.cr, kilo.cw], [40 - 7 - 3, 15, 7, 3]);
-    assert.equal(engine.db.get<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'roo'")?.name, 'claude-sonnet-4');
+    assert.equal(eventsDb(engine).get<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'roo'")?.name, 'claude-sonnet-4');
   });
 });

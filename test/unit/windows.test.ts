@@ -55,9 +55,13 @@ test('six windows with the production timings: one writer, no takeover while idl
     const writer = windows.find((w) => roleOf(w) === 'writer')!;
     const readers = windows.filter((w) => w !== writer);
 
+    const changedCount = () => windows.map((w) => w.messages.filter((m) => 'changed' in m).length);
+    await new Promise((r) => setTimeout(r, 2_000)); // the first save reaches the readers
+    const changedBefore = changedCount();
     await new Promise((r) => setTimeout(r, IDLE_MS));
     const roleChanges = windows.map((w) => w.messages.filter((m) => 'role' in m).length);
     assert.deepEqual(roleChanges, windows.map(() => 1), 'no window changed role while idle (no takeover from a live writer)');
+    assert.deepEqual(changedCount(), changedBefore, "idle, nothing re-renders: the writer's safety rescans (every 30 s) found nothing new");
 
     // Streamed growth and new sessions while all run; readers see the writer's save.
     for (let s = 0; s < 40; s += 4) dir.append(sessionFile(dir, s), `${line(s, 0, 500)}\n${line(s, 99, 7)}\n`);
