@@ -1,5 +1,6 @@
 import { sameWindowInstance, type LimitSnapshot, type LimitSource } from '../core/limits';
 import type { LedgerDb } from './ledger-db';
+import { Statements } from './statement-cache';
 
 interface LatestRow {
   agent: string;
@@ -18,38 +19,43 @@ export interface LimitPoint {
   resetsAt: number;
 }
 
+const PREVIOUS = `SELECT used_percent, resets_at FROM limit_history WHERE agent = ? AND limit_id = ? AND window_minutes = ? AND observed_at <= ?
+  ORDER BY observed_at DESC LIMIT 1`;
+const ADD = 'INSERT OR IGNORE INTO limit_history (agent, limit_id, window_minutes, observed_at, used_percent, resets_at) VALUES (?, ?, ?, ?, ?, ?)';
+const LATEST = `INSERT INTO limit_latest (agent, limit_id, window_minutes, used_percent, resets_at, observed_at, source, plan_type)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (agent, limit_id, window_minutes) DO UPDATE SET used_percent = excluded.used_percent,
+    resets_at = excluded.resets_at, observed_at = excluded.observed_at, source = excluded.source,
+    plan_type = COALESCE(excluded.plan_type, limit_latest.plan_type)
+  WHERE excluded.observed_at >= limit_latest.observed_at`;
+
 /**
  * Records quota readings: the newest per window wins `limit_latest` (files may be read in
  * any order); `limit_history` gets a row only when the reading differs from the one before it.
  */
 export function recordLimits(db: LedgerDb, snapshots: readonly LimitSnapshot[]): number {
-  let added = 0;
-  for (const s of snapshots) {
-    if (addToHistory(db, s)) added++;
-    db.run(
-      `INSERT INTO limit_latest (agent, limit_id, window_minutes, used_percent, resets_at, observed_at, source, plan_type)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (agent, limit_id, window_minutes) DO UPDATE SET used_percent = excluded.used_percent,
-         resets_at = excluded.resets_at, observed_at = excluded.observed_at, source = excluded.source,
-         plan_type = COALESCE(excluded.plan_type, limit_latest.plan_type)
-       WHERE excluded.observed_at >= limit_latest.observed_at`,
-      [s.agent, s.limitId, s.windowMinutes, s.usedPercent, s.resetsAt, s.observedAt, s.source, s.planType ?? null],
-    );
+  const statements = new Statements(db.sql);
+  try {
+    let added = 0;
+    const newest = new Map<string, LimitSnapshot>();
+    for (const s of snapshots) {
+      if (addToHistory(statements, s)) added++;
+      const key = `${s.agent}\u0000${s.limitId}\u0000${s.windowMinutes}`;
+      if ((newest.get(key)?.observedAt ?? -Infinity) <= s.observedAt) newest.set(key, s);
+    }
+    for (const s of newest.values()) {
+      statements.run(LATEST, [s.agent, s.limitId, s.windowMinutes, s.usedPercent, s.resetsAt, s.observedAt, s.source, s.planType ?? null]);
+    }
+    return added;
+  } finally {
+    statements.free();
   }
-  return added;
 }
 
-function addToHistory(db: LedgerDb, s: LimitSnapshot): boolean {
-  const before = db.get<{ used_percent: number; resets_at: number }>(
-    `SELECT used_percent, resets_at FROM limit_history WHERE agent = ? AND limit_id = ? AND window_minutes = ? AND observed_at <= ?
-     ORDER BY observed_at DESC LIMIT 1`,
-    [s.agent, s.limitId, s.windowMinutes, s.observedAt],
-  );
-  if (before && before.used_percent === s.usedPercent && sameWindowInstance(before.resets_at, s.resetsAt)) return false;
-  db.run(
-    `INSERT OR IGNORE INTO limit_history (agent, limit_id, window_minutes, observed_at, used_percent, resets_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    [s.agent, s.limitId, s.windowMinutes, s.observedAt, s.usedPercent, s.resetsAt],
-  );
+function addToHistory(statements: Statements, s: LimitSnapshot): boolean {
+  const before = statements.row(PREVIOUS, [s.agent, s.limitId, s.windowMinutes, s.observedAt]);
+  if (before && before[0] === s.usedPercent && sameWindowInstance(Number(before[1]), s.resetsAt)) return false;
+  statements.run(ADD, [s.agent, s.limitId, s.windowMinutes, s.observedAt, s.usedPercent, s.resetsAt]);
   return true;
 }
 
