@@ -100,7 +100,7 @@ async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<stri
   if (options.command === 'ingest') return describeIngest(await ingestOrFail(engine, options, true));
   if (options.command === 'rebuild-marts') {
     const report = engine.rebuildMarts();
-    return `rebuilt ${report.refreshed.length} marts up to event ${report.watermark} (${report.repricedEvents} events re-priced) in ${report.seconds.toFixed(2)} s`;
+    return `rebuilt the marts from ${report.rows} events up to event ${report.watermark} (${report.repricedEvents} events re-priced) in ${report.seconds.toFixed(2)} s`;
   }
   if (options.command === 'prices') return prices(engine, options.json);
   if (options.ingest) await ingestOrFail(engine, options, false);

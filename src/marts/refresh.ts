@@ -1,12 +1,14 @@
 import type { DayClock } from '../core/time';
 import type { Ledger } from '../store/ledger';
 import type { LedgerDb } from '../store/ledger-db';
-import { MARTS } from './registry';
-import { createBatch, dropBatch, stageAttachedMonth } from './staging';
+import { applyDeltas } from './apply-deltas';
+import { MartDeltas, readMonthInto } from './mart-deltas';
+import { MART_TABLES } from './registry';
+import { writeFresh } from './write-fresh';
 
 export interface MartRefresh {
-  /** Marts that folded in new events. */
-  refreshed: string[];
+  /** Events folded in. */
+  rows: number;
   /** The event id every mart now covers. */
   watermark: number;
 }
@@ -14,66 +16,73 @@ export interface MartRefresh {
 const TIME_ZONE_KEY = 'mart_time_zone';
 const WATERMARK_KEY = 'mart_watermark';
 
-/** Registers `local_day(ts)` for the clock's zone; marts group events by it. */
-export function registerDayFunction(db: LedgerDb, clock: DayClock): void {
-  db.sql.create_function('local_day', (ts: number) => clock.dayOf(ts));
-}
-
 export function martWatermark(db: LedgerDb): number {
   return Number(db.getMeta(WATERMARK_KEY) ?? 0);
 }
 
+export function martTimeZone(db: LedgerDb): string | undefined {
+  return db.getMeta(TIME_ZONE_KEY);
+}
+
 /**
- * Folds the events written since the last refresh (in `months`) into every mart, month by
- * month. Marts whose days were computed in another time zone are rebuilt instead.
+ * Folds the events written since the last refresh (in `months`) into every mart. Marts whose
+ * days were counted in another time zone are rebuilt instead.
  */
 export function refreshMarts(ledger: Ledger, clock: DayClock, months: Iterable<string>): MartRefresh {
   const db = ledger.db;
-  if (db.getMeta(TIME_ZONE_KEY) !== clock.timeZone) return rebuildMarts(ledger, clock);
+  if (martTimeZone(db) !== clock.timeZone) return rebuildMarts(ledger, clock);
   const from = martWatermark(db);
-  let watermark = from;
-  let staged = 0;
-  for (const month of [...months].sort()) {
-    const result = foldMonth(ledger, clock, month, from);
-    staged += result.rows;
-    watermark = Math.max(watermark, result.maxId);
-  }
-  db.setMeta(WATERMARK_KEY, String(watermark));
-  return { refreshed: staged > 0 ? MARTS.map((m) => m.name) : [], watermark };
+  const deltas = new MartDeltas();
+  const agentOf = sessionAgents(db, false);
+  for (const month of months) readMonthInto(ledger.months.db(month), from, clock, agentOf, deltas);
+  if (deltas.rows === 0) return { rows: 0, watermark: from };
+  db.transaction(() => {
+    applyDeltas(db, deltas);
+    db.setMeta(WATERMARK_KEY, String(Math.max(from, deltas.maxId)));
+  });
+  return { rows: deltas.rows, watermark: Math.max(from, deltas.maxId) };
 }
 
-/** Empties every mart and folds in every month again: the same tables as refreshing. */
+/**
+ * Empties every mart and folds all history in again, month by month into one set of deltas
+ * written with bulk inserts: the same tables as refreshing batch by batch.
+ */
 export function rebuildMarts(ledger: Ledger, clock: DayClock, onProgress?: (done: number, total: number) => void): MartRefresh {
   const db = ledger.db;
-  db.transaction(() => {
-    for (const mart of MARTS) for (const table of mart.tables) db.run(`DELETE FROM ${table}`);
-    db.run('DELETE FROM mart_watermark');
-    db.setMeta(TIME_ZONE_KEY, clock.timeZone);
-  });
+  const deltas = new MartDeltas();
+  const agentOf = sessionAgents(db, true);
   const months = ledger.months.months();
-  let watermark = 0;
   months.forEach((month, i) => {
-    watermark = Math.max(watermark, foldMonth(ledger, clock, month, 0).maxId);
+    readMonthInto(ledger.months.db(month), 0, clock, agentOf, deltas);
     onProgress?.(i + 1, months.length);
   });
-  db.setMeta(WATERMARK_KEY, String(watermark));
-  return { refreshed: MARTS.map((m) => m.name), watermark };
+  db.transaction(() => {
+    for (const table of MART_TABLES) db.run(`DELETE FROM ${table}`);
+    writeFresh(db, deltas);
+    db.setMeta(TIME_ZONE_KEY, clock.timeZone);
+    db.setMeta(WATERMARK_KEY, String(deltas.maxId));
+  });
+  return { rows: deltas.rows, watermark: deltas.maxId };
 }
 
-/** Stages one month's events above `after` and applies every mart to them, in one transaction. */
-function foldMonth(ledger: Ledger, clock: DayClock, month: string, after: number): { rows: number; maxId: number } {
-  const db = ledger.db;
-  registerDayFunction(db, clock);
-  createBatch(db);
-  try {
-    const rows = ledger.withMonthAttached(month, () => stageAttachedMonth(db, after));
-    if (rows === 0) return { rows, maxId: 0 };
-    const maxId = Number(db.scalar('SELECT MAX(id) FROM temp.mart_batch'));
-    db.transaction(() => {
-      for (const mart of MARTS) mart.apply(db);
-    });
-    return { rows, maxId };
-  } finally {
-    dropBatch(db);
-  }
+/** Sessions never change agent and their ids are never reused: one cache per state database. */
+const agentCache = new WeakMap<LedgerDb, Map<number, string>>();
+
+/**
+ * Session id → agent (events carry the session, the session its agent): one look-up per new
+ * session, or, for a rebuild (`all`), every session at once.
+ */
+function sessionAgents(db: LedgerDb, all: boolean): (session: number) => string {
+  let agents = agentCache.get(db);
+  if (!agents) agentCache.set(db, (agents = new Map()));
+  const cache = agents;
+  if (all) for (const r of db.all<{ id: number; agent: string }>('SELECT id, agent FROM dim_session')) cache.set(r.id, r.agent);
+  return (session) => {
+    let agent = cache.get(session);
+    if (agent === undefined) {
+      agent = String(db.scalar('SELECT agent FROM dim_session WHERE id = ?', [session]) ?? '');
+      cache.set(session, agent);
+    }
+    return agent;
+  };
 }

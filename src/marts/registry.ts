@@ -1,13 +1,22 @@
-import { additiveDayMart } from './additive-day-mart';
-import type { MartBuilder } from './mart-builder';
-import { projectMart } from './project-mart';
-import { sessionMart } from './session-mart';
+/**
+ * The marts. Day marts are keyed by the local day and some dimensions, each with a membership
+ * table counting every session's requests under a key; session_mart (with session_model_mart
+ * for the primary model) and project_mart (with its membership) complete the set.
+ */
+export interface DayMart {
+  table: string;
+  /** Key columns after `day`, as event fields (see EventFields in mart-deltas.ts). */
+  keys: readonly ('project_id' | 'agent' | 'model_id' | 'speed')[];
+}
 
-/** Every mart, in dependency order (project_mart reads daily_mart). */
-export const MARTS: readonly MartBuilder[] = [
-  additiveDayMart('daily_mart', ['day', 'project_id', 'agent', 'model_id', 'speed']),
-  additiveDayMart('provider_day_mart', ['day', 'agent']),
-  additiveDayMart('model_day_mart', ['day', 'model_id', 'speed']),
-  sessionMart,
-  projectMart,
+export const DAY_MARTS: readonly DayMart[] = [
+  { table: 'daily_mart', keys: ['project_id', 'agent', 'model_id', 'speed'] },
+  { table: 'provider_day_mart', keys: ['agent'] },
+  { table: 'model_day_mart', keys: ['model_id', 'speed'] },
+];
+
+/** Every mart table, emptied by a rebuild. */
+export const MART_TABLES: readonly string[] = [
+  ...DAY_MARTS.flatMap((m) => [m.table, `${m.table}_sessions`]),
+  'session_mart', 'session_model_mart', 'project_mart', 'project_mart_sessions',
 ];

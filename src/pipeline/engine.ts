@@ -84,7 +84,7 @@ export class LedgerEngine {
   /** Folds what was written since the last refresh into the marts. */
   refreshMarts(): MartRefresh {
     const result = refreshMarts(this.ledger, this.clock, this.ledger.months.takeUnfolded());
-    if (result.refreshed.length > 0) this.dirty = true;
+    if (result.rows > 0) this.dirty = true;
     return result;
   }
 

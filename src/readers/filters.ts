@@ -20,7 +20,9 @@ export function canFilter(filter: ReportFilter, columns: FilterColumns): boolean
 
 /** A WHERE clause (always starting with `WHERE`) for the filter over one mart's columns. */
 export function whereOf(filter: ReportFilter, columns: FilterColumns): Where {
-  const clauses: string[] = ['1 = 1'];
+  // Mart rows and memberships whose requests all moved away or were withdrawn stay in the
+  // tables (every figure is a sum); what is shown is what counts now.
+  const clauses: string[] = ['messages > 0'];
   const params: (string | number)[] = [];
   if (filter.since && columns.day) {
     clauses.push(`${columns.day} >= ?`);

@@ -156,7 +156,7 @@ export class Readers {
 
   /** Sessions active in the range, costliest first (or most recent first). Totals are whole-session. */
   sessions(filter: ReportFilter = {}, options: { limit?: number; orderBy?: 'cost' | 'recent' } = {}): SessionRow[] {
-    const clauses = ['1 = 1'];
+    const clauses = ['s.messages > 0'];
     const params: (string | number)[] = [];
     if (filter.since) { clauses.push('s.last_ts >= ?'); params.push(this.dayStart(filter.since)); }
     if (filter.until) { clauses.push('s.first_ts < ?'); params.push(this.dayStart(addDays(filter.until, 1))); }
@@ -209,7 +209,7 @@ export class Readers {
     if (unpriced.length === 0) return [];
     const spans = new Map(this.db
       .all<{ model: string; first: string; last: string }>(
-        'SELECT m.name AS model, MIN(t.day) AS first, MAX(t.day) AS last FROM model_day_mart t JOIN dim_model m ON m.id = t.model_id GROUP BY t.model_id',
+        'SELECT m.name AS model, MIN(t.day) AS first, MAX(t.day) AS last FROM model_day_mart t JOIN dim_model m ON m.id = t.model_id WHERE t.messages > 0 GROUP BY t.model_id',
       )
       .map((r) => [r.model, r]));
     return unpriced.map((r) => ({ model: r.model, totalTokens: r.totalTokens, firstDay: spans.get(r.model)!.first, lastDay: spans.get(r.model)!.last }));
