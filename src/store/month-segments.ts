@@ -16,13 +16,18 @@ export type EventRow = [
   cost: number, reported: number | null,
 ];
 
-const INSERT = `INSERT INTO usage_events (id, req, grp, ts, session_id, project_id, model_id, attrs, message_delta,
+const COLUMNS = 17;
+/** Rows per INSERT: binding many rows per call costs far less than one call per row. */
+const BATCH_ROWS = 64;
+const insertSql = (rows: number) => `INSERT INTO usage_events (id, req, grp, ts, session_id, project_id, model_id, attrs, message_delta,
   input, output, cache_write_5m, cache_write_1h, cache_read, reasoning, cost_nanos, reported_nanos)
-  VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`;
+  VALUES ${Array(rows).fill(`(${Array(COLUMNS).fill('?').join(',')})`).join(',')}`;
 
 interface OpenMonth {
   db: Database;
   insert: Statement | undefined;
+  /** Rows waiting for the next multi-row insert, flattened. */
+  pending: unknown[];
   inTransaction: boolean;
 }
 
@@ -53,6 +58,10 @@ export class MonthSegments {
     return [...this.known].sort();
   }
 
+  has(month: string): boolean {
+    return this.known.has(month);
+  }
+
   isDirty(month: string): boolean {
     return this.dirty.has(month);
   }
@@ -61,19 +70,26 @@ export class MonthSegments {
     return [...this.dirty].sort();
   }
 
+  /** The month's database, with every row added so far written into it. */
   db(month: string): Database {
-    return this.openMonth(month).db;
+    const open = this.openMonth(month);
+    flush(open);
+    return open.db;
   }
 
-  /** Adds one row to its month, inside that month's open transaction. */
+  /** Adds one row to its month, inside that month's open transaction (written in batches). */
   insert(month: string, row: EventRow): void {
     const open = this.openMonth(month);
     if (!open.inTransaction) {
       open.db.run('BEGIN');
       open.inTransaction = true;
     }
-    open.insert ??= open.db.prepare(INSERT);
-    open.insert.run(row as unknown as BindParams);
+    for (const value of row) open.pending.push(value);
+    if (open.pending.length === BATCH_ROWS * COLUMNS) {
+      open.insert ??= open.db.prepare(insertSql(BATCH_ROWS));
+      open.insert.run(open.pending as BindParams);
+      open.pending.length = 0;
+    }
     this.dirty.add(month);
     this.unfolded.add(month);
     this.known.add(month);
@@ -90,6 +106,7 @@ export class MonthSegments {
   commitAll(): void {
     for (const open of this.open.values()) {
       if (!open.inTransaction) continue;
+      flush(open);
       open.db.run('COMMIT');
       open.inTransaction = false;
     }
@@ -149,9 +166,16 @@ export class MonthSegments {
         migrate(db, readMigrations(segmentMigrationsDir()), this.log, 'debug');
         db.run('INSERT OR REPLACE INTO segment_meta (key, value) VALUES (?, ?)', ['month', month]);
       }
-      open = { db, insert: undefined, inTransaction: false };
+      open = { db, insert: undefined, pending: [], inTransaction: false };
       this.open.set(month, open);
     }
     return open;
   }
+}
+
+/** Writes the rows waiting in a month's batch. */
+function flush(open: OpenMonth): void {
+  if (open.pending.length === 0) return;
+  open.db.run(insertSql(open.pending.length / COLUMNS), open.pending as BindParams);
+  open.pending.length = 0;
 }

@@ -1,8 +1,16 @@
 import { DAY_MS } from '../core/time';
 
-/** 'YYYY-MM' (UTC) of an instant: the segment an event at that time belongs to. */
+const monthOfDay = new Map<number, string>();
+
+/** 'YYYY-MM' (UTC) of an instant: the segment an event at that time belongs to. Memoised per day. */
 export function monthOf(ts: number): string {
-  return new Date(ts).toISOString().slice(0, 7);
+  const day = Math.floor(ts / DAY_MS);
+  let month = monthOfDay.get(day);
+  if (month === undefined) {
+    month = new Date(day * DAY_MS).toISOString().slice(0, 7);
+    monthOfDay.set(day, month);
+  }
+  return month;
 }
 
 /** The schema name a month segment is attached under. */
@@ -15,10 +23,8 @@ export function monthSchema(month: string): string {
  * when `ts` is within two days of a month boundary (a request's copies stay within a day).
  */
 export function candidateMonths(ts: number): string[] {
-  const months = [monthOf(ts)];
-  for (const shifted of [ts - 2 * DAY_MS, ts + 2 * DAY_MS]) {
-    const month = monthOf(shifted);
-    if (!months.includes(month)) months.push(month);
-  }
-  return months;
+  const own = monthOf(ts);
+  const before = monthOf(ts - 2 * DAY_MS);
+  const after = monthOf(ts + 2 * DAY_MS);
+  return before !== own ? [own, before] : after !== own ? [own, after] : [own];
 }

@@ -68,14 +68,14 @@ export class RequestIndex {
   }
 
   private monthIndex(month: string): MonthIndex | undefined {
-    if (!this.byMonth.has(month) && !this.months.months().includes(month)) return undefined;
+    if (!this.byMonth.has(month) && !this.months.has(month)) return undefined;
     return this.ensure(month);
   }
 
   private ensure(month: string): MonthIndex {
     let index = this.byMonth.get(month);
     if (!index) {
-      index = this.months.months().includes(month) ? scanMonth(this.months.db(month)) : { requests: new HashIndex(), groups: new HashIndex() };
+      index = this.months.has(month) ? scanMonth(this.months.db(month)) : { requests: new HashIndex(), groups: new HashIndex() };
       this.byMonth.set(month, index);
     }
     return index;
