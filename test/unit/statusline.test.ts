@@ -64,11 +64,11 @@ describe('agent-ledger statusline', () => {
     assert.equal(result.code, 0, result.stderr);
     // Opus 4.6 at $5 in / $25 out per M: this session 2 × $0.03, today $0.12 in all.
     assert.match(result.stdout, /^Opus 4\.6 · session \$0\.06 · today \$0\.12 · 5h 62% ↻1h(19|20)m · ctx 45%\n$/);
-    assert.equal(fs.readFileSync(journalPath(path.dirname(db)), 'utf8').split('\n').filter(Boolean).length, 1);
+    assert.equal(fs.readFileSync(journalPath(db), 'utf8').split('\n').filter(Boolean).length, 1);
 
     const again = run(['--db', db, 'statusline'], JSON.stringify(INPUT));
     assert.equal(again.code, 0);
-    assert.equal(fs.readFileSync(journalPath(path.dirname(db)), 'utf8').split('\n').filter(Boolean).length, 1, 'an unchanged reading is not appended again');
+    assert.equal(fs.readFileSync(journalPath(db), 'utf8').split('\n').filter(Boolean).length, 1, 'an unchanged reading is not appended again');
 
     const limits = run(['--db', db, 'limits', '--json', '--claude-dir', dir.claudeRoot], '');
     assert.equal(limits.code, 0, limits.stderr);
@@ -91,7 +91,7 @@ describe('agent-ledger statusline', () => {
   test('chains the previous status-line command with the same input: after ours, or instead', () => {
     const ledgerDir = path.join(dir.base, 'chain');
     fs.mkdirSync(ledgerDir, { recursive: true });
-    const chainDb = path.join(ledgerDir, 'ledger.sqlite');
+    const chainDb = ledgerDir;
     const previous = `${JSON.stringify(process.execPath)} -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log('prev '+JSON.parse(s).session_id))"`;
     writeStatusLineConfig(ledgerDir, { previousCommand: previous, chain: 'after' });
     const after = run(['--db', chainDb, 'statusline'], JSON.stringify(INPUT));
