@@ -82,7 +82,8 @@ export class LimitsSection {
   update(data: PanelData): void {
     const view = data.limits;
     if (!view || (view.windows.length === 0 && view.blocks.length === 0)) {
-      replaceChildren(this.list, h('li', { class: 'empty' }, 'No quota readings yet. Codex writes them into its rollouts; for Claude Code, run "Agent Ledger: Show Claude Code Quota".'));
+      const hints = data.quotaHints ?? [];
+      replaceChildren(this.list, h('li', { class: 'empty' }, `No quota readings yet.${hints.length ? ` ${hints.join('; ')}.` : ''}`));
       return;
     }
     replaceChildren(this.list, ...view.windows.map((w) => windowRow(w, data)), ...view.blocks.map((b) => blockRow(b, data)));

@@ -1,6 +1,6 @@
 import { windowLabel, type LimitSnapshot } from '../core/limits';
 import type { LedgerEngine } from '../pipeline/engine';
-import { AGENT_IDS } from '../normalizers/registry';
+import { AGENT_IDS, quotaOrigins } from '../normalizers/registry';
 import { blockEstimate } from '../readers/limit-estimate';
 import { latestLimits } from '../store/limit-store';
 import { renderTable } from './text-table';
@@ -27,7 +27,10 @@ export function limitsReport(engine: LedgerEngine, json: boolean, now = Date.now
       })),
     }, null, 2);
   }
-  if (windows.length === 0) return 'No quota readings yet (Codex writes them into its rollouts; Claude Code gives them to its status line).';
+  if (windows.length === 0) {
+    const clauses = quotaOrigins().map((o) => o.clause);
+    return clauses.length ? `No quota readings yet (${clauses.join('; ')}).` : 'No quota readings yet.';
+  }
   return renderTable(
     ['Agent', 'Window', 'Used', 'Resets at', 'Observed at', 'Source'],
     windows.map((w) => [w.agent, `${windowLabel(w.windowMinutes)} (${w.windowMinutes} min)`, `${w.usedPercent.toFixed(1)}%`,

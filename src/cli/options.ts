@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIsoDay, isValidTimeZone } from '../core/time';
 import type { AgentId } from '../core/usage';
-import { AGENT_IDS, NORMALIZERS } from '../normalizers/registry';
+import { AGENT_IDS, NORMALIZERS, quotaOrigins, statusLineAgent } from '../normalizers/registry';
 
 export const COMMANDS = ['ingest', 'daily', 'monthly', 'session', 'projects', 'rebuild-marts', 'prices', 'blocks', 'limits', 'statusline'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -33,6 +33,16 @@ function dirOptionLines(): string {
   return NORMALIZERS.map((n) => `  ${`--${n.agent}-dir DIR`.padEnd(width)} ${n.label}: ${n.rootHint ?? 'a root folder'} (repeatable; replaces the defaults)`).join('\n');
 }
 
+/** The quota commands' lines: where official windows come from, and whose status line `statusline` is. */
+function quotaCommandLines(): string {
+  const sources = quotaOrigins().map((o) => o.source);
+  const statusLine = statusLineAgent();
+  return [
+    `  limits          every known quota window: ${sources.length ? `official (${sources.join(', ')}) or estimated` : 'estimated'}`,
+    ...(statusLine ? [`  statusline      ${statusLine.label}'s status line: reads its JSON on stdin, prints one line`] : []),
+  ].join('\n');
+}
+
 export const USAGE = `Usage: agent-ledger [--db PATH] <command> [options]
 
 Commands:
@@ -42,8 +52,7 @@ Commands:
   rebuild-marts   re-price history and re-derive every rollup
   prices          the price table in force and the unpriced models seen
   blocks          5-hour blocks, ccusage's estimate of the quota windows (--active, --recent)
-  limits          every known quota window: official (Codex, Claude Code status line) or estimated
-  statusline      Claude Code's status line: reads its JSON on stdin, prints one line
+${quotaCommandLines()}
 
 Options:
   --db PATH          ledger folder (default: ${defaultDbPath()}; a 0.1.0 ledger.sqlite beside it is upgraded)

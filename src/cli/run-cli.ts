@@ -6,6 +6,7 @@ import { claimLedgerFolder, LOCK_FILE, MANIFEST_FILE, NotALedgerError, resolveLe
 import { UnreadableLedgerError } from '../store/ledger-files';
 import { WriterLock } from '../store/writer-lock';
 import type { IngestReport } from '../pipeline/ingest';
+import { statusLineAgent } from '../normalizers/registry';
 import { isPriced, listPrices } from '../pricing/cost';
 import { displayModel, toCcusageReport } from '../readers/ccusage-format';
 import type { ReportFilter } from '../readers/types';
@@ -119,7 +120,7 @@ async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<stri
     case 'limits':
       return limitsReport(engine, options.json);
     case 'statusline':
-      throw new UsageError('statusline reads Claude Code\'s JSON on stdin and never opens the database for writing');
+      throw new UsageError(`statusline reads ${statusLineAgent()?.label ?? 'the agent'}'s JSON on stdin and never opens the database for writing`);
   }
 }
 

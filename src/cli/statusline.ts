@@ -1,17 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { percentOf } from '../core/limits';
-import { asObject, asString } from '../normalizers/agent-normalizer';
-import { claudeRateLimits } from '../normalizers/claude-rate-limits';
+import { asObject } from '../normalizers/agent-normalizer';
+import { statusLineAgent } from '../normalizers/registry';
 import { NO_FIGURES, readStatusFigures, type StatusFigures } from '../readers/status-figures';
 import { journalReading } from '../statusline/limits-journal';
 import { renderStatusLine, type StatusInput } from '../statusline/render-line';
 import { readStatusLineConfig } from '../statusline/statusline-config';
 
-/** A chained command that hangs must not freeze Claude Code's status line. */
+/** A chained command that hangs must not freeze the agent's status line. */
 const CHAINED_TIMEOUT_MS = 3000;
 
 /**
- * `agent-ledger statusline`, run by Claude Code with its status JSON on stdin. Records the
+ * `agent-ledger statusline`, run by the registry's status-line agent with its status JSON on stdin. Records the
  * quota reading (one line in the ledger folder's journal; never the database), prints one line
  * from the saved ledger, and chains the user's previous status line. Never fails: every step
  * that goes wrong is skipped, and `note` gets one line for stderr.
@@ -20,13 +19,14 @@ export async function runStatusLine(rawInput: string, ledgerDir: string, now: nu
   const json = parse(rawInput, note);
   const input = statusInput(json, now);
   try {
-    journalReading(ledgerDir, json?.rate_limits, now);
+    const journal = statusLineAgent()?.statusLine.journal;
+    if (journal) journalReading(ledgerDir, input.quota, now, journal);
   } catch (error) {
     note(`could not record the quota reading: ${(error as Error).message}`);
   }
   let figures: StatusFigures = NO_FIGURES;
   try {
-    figures = await readStatusFigures(ledgerDir, input.sessionId, now);
+    figures = await readStatusFigures(ledgerDir, { agent: input.agent, id: input.sessionId }, now);
   } catch (error) {
     note(`could not read the ledger: ${(error as Error).message}`);
   }
@@ -43,14 +43,10 @@ function parse(raw: string, note: (m: string) => void): Record<string, unknown> 
   }
 }
 
+/** What the status-line agent's normalizer reads from its input. */
 export function statusInput(json: Record<string, unknown> | undefined, now: number): StatusInput {
-  const model = asObject(json?.model);
-  return {
-    sessionId: asString(json?.session_id),
-    model: asString(model?.display_name) ?? asString(model?.id),
-    contextPercent: percentOf(asObject(json?.context_window)?.used_percentage),
-    limits: claudeRateLimits(json?.rate_limits, now),
-  };
+  const agent = statusLineAgent();
+  return agent ? { agent: agent.agent, ...agent.statusLine.readInput(json, now) } : { agent: '', limits: [] };
 }
 
 function chain(ours: string, rawInput: string, ledgerDir: string, note: (m: string) => void): string {

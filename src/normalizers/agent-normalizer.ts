@@ -1,5 +1,6 @@
 import type { LimitSnapshot } from '../core/limits';
 import type { AgentId, AliasGroup, UsageRecord } from '../core/usage';
+import type { LimitSource } from './limit-source';
 
 /**
  * Where an agent keeps append-only `*.jsonl` transcripts: the short form for agents whose
@@ -118,6 +119,43 @@ export interface AgentNormalizer<State = unknown> {
    * same lines as `normalize`, so a line that holds limits must contain one of the markers.
    */
   readLimits?(line: unknown, state: State): LimitSnapshot[] | undefined;
+  /**
+   * With `readLimits`: how users are told where the readings are, `name` then `how`
+   * (`Codex` + `writes them into its rollouts`). Without it, the label and "writes them into its transcripts".
+   */
+  readonly limitsHint?: { readonly name: string; readonly how: string };
+  /** An agent whose status-line command is handed its quota: `agent-ledger statusline` serves it. */
+  readonly statusLine?: StatusLineSupport;
+}
+
+/** What one status-line input (the agent's JSON on stdin) tells the line. */
+export interface StatusLineReading {
+  sessionId?: string;
+  model?: string;
+  contextPercent?: number;
+  /** Quota windows of this input (fresh, preferred over the ledger's). */
+  limits: LimitSnapshot[];
+  /** The quota part of the input as the agent sent it, for the journal (`journal.entry`). */
+  quota?: unknown;
+}
+
+/**
+ * Everything agent-specific about serving an agent's status line: where its settings file is,
+ * the setting that names the command, the shape of its input, and the journal its readings go to.
+ */
+export interface StatusLineSupport {
+  /** The settings file that holds the status-line setting. Pure: the environment and home folder are given. */
+  settingsPath(env: Readonly<Record<string, string | undefined>>, home: string): string;
+  /** The top-level key of that file holding the status line. */
+  readonly settingKey: string;
+  /** Its value for a command (the agent runs it through a POSIX shell). */
+  settingValue(command: string): unknown;
+  /** The command a value of the setting runs (undefined: not a command). */
+  commandOf(value: unknown): string | undefined;
+  /** The parts of one input the line uses (any JSON value, or undefined when the input was not JSON). */
+  readInput(json: unknown, now: number): StatusLineReading;
+  /** The file in the ledger's folder the status line appends readings to (read back by the writer). */
+  readonly journal: LimitSource;
 }
 
 export type AnyNormalizer = AgentNormalizer<any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { TokenCounts, UsageRecord } from '../core/usage';
 import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+import { claudeStatusLine } from './claude-status-line';
 
 /**
  * Claude Code: `<root>/projects/<slug>/<session>.jsonl` (and `<session>/subagents/agent-*.jsonl`).
@@ -17,6 +18,8 @@ export const claudeNormalizer: AgentNormalizer<null> = {
     transcriptDirs: ['projects'],
   },
   markers: ['"usage"'],
+  // Its quota reaches us only through its status line (nothing else keeps it).
+  statusLine: claudeStatusLine,
 
   fileRank(relativePath) {
     return relativePath.split(/[\\/]/).includes('subagents') ? 1 : 0;

@@ -81,6 +81,7 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
   },
 
   readLimits: codexLimits,
+  limitsHint: { name: 'Codex', how: 'writes them into its rollouts' },
 };
 
 function readSessionMeta(payload: Record<string, unknown>, state: CodexFileState): void {

@@ -59,6 +59,8 @@ export interface PanelData {
   projectOptions: string[];
   /** Quota windows and active blocks (not filtered: a quota is the account's). */
   limits?: LimitsView;
+  /** Where quota readings come from, one clause per agent that reports its quota, from the registry (shown while there are none). */
+  quotaHints: string[];
 }
 
 /** Webview → host. */

@@ -10,7 +10,7 @@ import { loadSqlJs } from '../store/sqljs-loader';
 
 /** What the status line shows from the saved ledger. */
 export interface StatusFigures {
-  /** This Claude Code session's cost so far (undefined: not in the ledger yet). */
+  /** The status line's session's cost so far (undefined: not in the ledger yet). */
   sessionUsd: number | undefined;
   /** Today's cost across agents, in the zone the ledger's days are kept in. */
   todayUsd: number | undefined;
@@ -24,7 +24,7 @@ export const NO_FIGURES: StatusFigures = { sessionUsd: undefined, todayUsd: unde
  * months): nothing is migrated, saved or moved aside (a damaged file is the writer's business). The narrow entry point the status
  * line depends on, so that the store behind it can change.
  */
-export async function readStatusFigures(ledgerDir: string, sessionId: string | undefined, now: number): Promise<StatusFigures> {
+export async function readStatusFigures(ledgerDir: string, session: { agent: string; id: string | undefined }, now: number): Promise<StatusFigures> {
   const manifest = readManifest(path.join(ledgerDir, MANIFEST_FILE));
   const bytes = manifest.ok && manifest.manifest.state.name ? readChecked(ledgerDir, manifest.manifest.state)?.bytes : undefined;
   if (!bytes) return NO_FIGURES;
@@ -32,8 +32,8 @@ export async function readStatusFigures(ledgerDir: string, sessionId: string | u
   const db = new SQL.Database(bytes);
   try {
     return {
-      sessionUsd: sessionId ? nanos(one(db, `SELECT s.cost_nanos FROM session_mart s JOIN dim_session k ON k.id = s.session_id
-        WHERE k.agent = 'claude' AND k.session_key = ?`, [sessionId])) : undefined,
+      sessionUsd: session.id ? nanos(one(db, `SELECT s.cost_nanos FROM session_mart s JOIN dim_session k ON k.id = s.session_id
+        WHERE k.agent = ? AND k.session_key = ?`, [session.agent, session.id])) : undefined,
       todayUsd: today(db, now),
       limits: limits(db),
     };

@@ -1,27 +1,30 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LimitSource } from '../normalizers/limit-source';
+import { servedAgent } from '../normalizers/registry';
 import { claimLedgerFolder } from '../store/ledger-layout';
-import { keptRateLimits } from '../normalizers/claude-rate-limits';
-import { claudeStatusLineSource } from '../normalizers/limit-source';
 
 const TAIL_BYTES = 1024;
 
-export function journalPath(ledgerDir: string): string {
-  return path.join(ledgerDir, claudeStatusLineSource.fileName);
+/** The journal of the registry's status-line agent. */
+const servedJournal = (): LimitSource => servedAgent().statusLine.journal;
+
+export function journalPath(ledgerDir: string, journal = servedJournal()): string {
+  return path.join(ledgerDir, journal.fileName);
 }
 
 /**
- * Appends Claude Code's quota reading to the status-line journal in the ledger's folder, as
- * one line, unless the last line already says the same. Only the figures are written.
+ * Appends the quota reading a status line was handed (`StatusLineReading.quota`) to its journal
+ * in the ledger's folder, as one line, unless the last line already says the same. Only the
+ * figures are written (what the journal's `entry` keeps).
  */
-export function journalReading(ledgerDir: string, rateLimits: unknown, now: number): boolean {
-  const kept = keptRateLimits(rateLimits);
-  if (!kept) return false;
-  const file = journalPath(ledgerDir);
-  const body = JSON.stringify(kept);
-  if (lastLine(file)?.endsWith(`"rate_limits":${body}}`)) return false;
+export function journalReading(ledgerDir: string, quota: unknown, now: number, journal = servedJournal()): boolean {
+  const entry = journal.entry(quota);
+  if (!entry) return false;
+  const file = journalPath(ledgerDir, journal);
+  if (lastLine(file)?.endsWith(`,${entry}}`)) return false;
   claimLedgerFolder(ledgerDir);
-  fs.appendFileSync(file, `{"ts":"${new Date(now).toISOString()}","rate_limits":${body}}\n`);
+  fs.appendFileSync(file, `{"ts":"${new Date(now).toISOString()}",${entry}}\n`);
   return true;
 }
 

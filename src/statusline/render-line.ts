@@ -1,13 +1,12 @@
 import { FIVE_HOUR_MINUTES, type LimitSnapshot } from '../core/limits';
+import type { AgentId } from '../core/usage';
+import type { StatusLineReading } from '../normalizers/agent-normalizer';
 import type { StatusFigures } from '../readers/status-figures';
 
-/** The parts of Claude Code's status-line input we use. */
-export interface StatusInput {
-  sessionId?: string;
-  model?: string;
-  contextPercent?: number;
-  /** Quota windows from this input's `rate_limits` (fresh, preferred over the ledger's). */
-  limits: LimitSnapshot[];
+/** The parts of a status-line input we use (as its agent's normalizer reads them), and whose it is. */
+export interface StatusInput extends StatusLineReading {
+  /** The agent running the status line: the ledger's quota windows shown are its own. */
+  agent: AgentId;
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -18,7 +17,7 @@ export function renderStatusLine(input: StatusInput, figures: StatusFigures, now
   if (input.model) parts.push(input.model);
   if (figures.sessionUsd !== undefined) parts.push(`session ${usd(figures.sessionUsd)}`);
   if (figures.todayUsd !== undefined) parts.push(`today ${usd(figures.todayUsd)}`);
-  const five = fiveHour(input.limits, now) ?? fiveHour(figures.limits.filter((l) => l.agent === 'claude'), now);
+  const five = fiveHour(input.limits, now) ?? fiveHour(figures.limits.filter((l) => l.agent === input.agent), now);
   if (five) parts.push(`5h ${Math.round(five.usedPercent)}% ↻${untilReset(five.resetsAt - now)}`);
   if (input.contextPercent !== undefined) parts.push(`ctx ${Math.round(input.contextPercent)}%`);
   return parts.length ? parts.join(' · ') : 'Agent Ledger';

@@ -3,11 +3,21 @@
  * No `vscode` import: unit-tested in Node.
  */
 import type { PaceLevel } from '../core/limit-pace';
+import { agentLabel, quotaOrigins } from '../normalizers/registry';
 import type { LimitsView, LimitWindowView } from '../readers/limit-types';
 import { escapeMarkdown } from './status-snapshot';
 
-const AGENT_LABELS: Record<string, string> = { claude: 'Claude Code', codex: 'Codex CLI' };
-export const agentLabel = (agent: string): string => AGENT_LABELS[agent] ?? agent;
+/** The titles of the commands that set up (and undo) an agent's status line, as package.json names them. */
+export const showQuotaTitle = (label: string): string => `Agent Ledger: Show ${label} Quota`;
+export const hideQuotaTitle = (label: string): string => `Agent Ledger: Stop Showing ${label} Quota`;
+
+/**
+ * Where quota readings come from, one clause per agent, for the panel's "no readings yet":
+ * an agent whose files carry them says so; for one that hands them to its status line, the command to run.
+ */
+export function editorQuotaHints(): string[] {
+  return quotaOrigins().map((o) => (o.statusLine ? `for ${o.label}, run "${showQuotaTitle(o.label)}"` : o.clause));
+}
 
 /** ` · 5h 62%` for the tightest official window, ` · 5h ~40%` for an estimate when nothing is official. */
 export function limitStatusSuffix(view: LimitsView | undefined): string {

@@ -2,14 +2,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
-import { AGENT_IDS } from '../normalizers/registry';
+import { AGENT_IDS, agentLabel, servedAgent } from '../normalizers/registry';
 import type { LimitsView } from '../readers/limit-types';
 import type { LimitsViewOptions } from '../readers/limits-view';
-import { installStatusLine, isInstalled, setChainMode, shellQuote, statusLineCommand, uninstallStatusLine } from '../statusline/claude-settings';
 import { copyCli, findNodeOnPath } from '../statusline/cli-copy';
+import { installStatusLine, isInstalled, setChainMode, shellQuote, statusLineCommand, uninstallStatusLine } from '../statusline/status-line-setup';
 import { CommandId } from './command-ids';
 import { dueAlerts } from './limit-alerts';
-import { agentLabel } from './limit-status';
+import { hideQuotaTitle } from './limit-status';
 import type { LimitSettings } from './settings';
 
 const SHOWN_KEY = 'agentLedger.limits.alertsShown';
@@ -25,7 +25,7 @@ export interface LimitsUiDeps {
   settings(): LimitSettings;
 }
 
-/** Quota windows in the editor: the view the status bar and panel show, notifications, and the Claude Code set-up commands. */
+/** Quota windows in the editor: the view the status bar and panel show, notifications, and the status-line set-up commands (for the registry's status-line agent). */
 export class LimitsUi {
   /** Messages of the notifications shown in this session (for tests). */
   readonly shown: string[] = [];
@@ -73,12 +73,14 @@ export class LimitsUi {
   }
 
   private async setUp(): Promise<void> {
-    const settingsPath = claudeSettingsPath();
+    const agent = servedAgent();
+    const { label, statusLine } = agent;
+    const settingsPath = statusLine.settingsPath(process.env, os.homedir());
     const choice = await vscode.window.showInformationMessage(
-      'Show the Claude Code quota in its status line?',
+      `Show the ${label} quota in its status line?`,
       {
         modal: true,
-        detail: `Agent Ledger will set "statusLine" in ${settingsPath} to its own command, which shows the model, this session's and today's cost, the 5-hour quota and the context use, and records the quota for VS Code. Your current status line is kept and shown after it. A backup is written beside the file, and "Agent Ledger: Stop Showing Claude Code Quota" undoes it.`,
+        detail: `Agent Ledger will set "${statusLine.settingKey}" in ${settingsPath} to its own command, which shows the model, this session's and today's cost, the 5-hour quota and the context use, and records the quota for VS Code. Your current status line is kept and shown after it. A backup is written beside the file, and "${hideQuotaTitle(label)}" undoes it.`,
       },
       'Set Up',
     );
@@ -86,20 +88,21 @@ export class LimitsUi {
     try {
       const cli = this.refreshCliCopy();
       const command = statusLineCommand(nodeCommand(), cli, this.deps.ledgerDir);
-      const result = installStatusLine(settingsPath, command, this.deps.ledgerDir, this.deps.settings().chain);
-      this.deps.log.info(`Claude Code status line set-up: ${result.message}${result.ok && result.backup ? ` (backup: ${result.backup})` : ''}`);
+      const result = installStatusLine(settingsPath, command, this.deps.ledgerDir, this.deps.settings().chain, agent);
+      this.deps.log.info(`${label} status line set-up: ${result.message}${result.ok && result.backup ? ` (backup: ${result.backup})` : ''}`);
       if (result.ok) void vscode.window.showInformationMessage(`Agent Ledger: ${result.message}`);
       else void vscode.window.showErrorMessage(`Agent Ledger: ${result.message}`);
     } catch (error) {
-      this.deps.log.error(`Claude Code status line set-up failed: ${(error as Error).message}`);
-      void vscode.window.showErrorMessage(`Agent Ledger could not set up Claude Code's status line: ${(error as Error).message}`);
+      this.deps.log.error(`${label} status line set-up failed: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`Agent Ledger could not set up ${label}'s status line: ${(error as Error).message}`);
     }
   }
 
   private undo(): void {
     try {
-      const result = uninstallStatusLine(this.deps.ledgerDir);
-      this.deps.log.info(`Claude Code status line undo: ${result.message}`);
+      const agent = servedAgent();
+      const result = uninstallStatusLine(this.deps.ledgerDir, agent);
+      this.deps.log.info(`${agent.label} status line undo: ${result.message}`);
       const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
       void show(`Agent Ledger: ${result.message}`);
     } catch (error) {
@@ -111,17 +114,10 @@ export class LimitsUi {
     try {
       return copyCli(this.deps.context.extensionPath, path.join(this.deps.storageDir, 'cli'));
     } catch (error) {
-      this.deps.log.warn(`could not copy the CLI for Claude Code's status line: ${(error as Error).message}`);
+      this.deps.log.warn(`could not copy the CLI for ${servedAgent().label}'s status line: ${(error as Error).message}`);
       return path.join(this.deps.storageDir, 'cli', 'cli.js');
     }
   }
-}
-
-/** `$CLAUDE_CONFIG_DIR` (its first entry) or `~/.claude`, then `settings.json`. */
-function claudeSettingsPath(env = process.env): string {
-  const first = env.CLAUDE_CONFIG_DIR?.split(',').map((d) => d.trim()).find(Boolean);
-  const dir = first ? first.replace(/^~(?=$|[\\/])/, os.homedir()) : path.join(os.homedir(), '.claude');
-  return path.join(dir, 'settings.json');
 }
 
 /**

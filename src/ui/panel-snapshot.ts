@@ -7,6 +7,7 @@ import { AGENT_IDS, AGENT_PRESENTATION } from '../normalizers/registry';
 import type { PanelData, PanelFilter } from '../protocol/panel-protocol';
 import type { Readers } from '../readers/readers';
 import type { ReportFilter } from '../readers/types';
+import { editorQuotaHints } from './limit-status';
 
 /** The inclusive days a filter covers (undefined = unbounded). */
 export function resolveRange(filter: PanelFilter, today: string): { since?: string; until?: string } {
@@ -61,6 +62,7 @@ export function panelSnapshot(readers: Readers, filter: PanelFilter, now = Date.
     composition: readers.periodTotals(report),
     agentOptions: [...AGENT_IDS],
     agentInfo: AGENT_PRESENTATION.map((a) => ({ ...a })),
+    quotaHints: editorQuotaHints(),
     projectOptions: readers.projects({}).map((p) => p.project).sort(),
   };
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { propertyText, removeProperty, setProperty } from '../../src/core/json-edit';
-import { installStatusLine, isInstalled, statusLineCommand, uninstallStatusLine } from '../../src/statusline/claude-settings';
+import { installStatusLine, isInstalled, statusLineCommand, uninstallStatusLine } from '../../src/statusline/status-line-setup';
 import { readStatusLineConfig } from '../../src/statusline/statusline-config';
 
 const OURS = statusLineCommand('node', '/home/u/.config/Code/User/globalStorage/agent-ledger.agent-ledger/cli/cli.js', '/home/u/x/ledger.sqlite');
