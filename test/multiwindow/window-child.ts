@@ -19,3 +19,5 @@ process.on('SIGTERM', () => {
 });
 process.on('unhandledRejection', (reason) => say({ unhandledRejection: String(reason) }));
 void live.start().then(() => say({ started: live.role }));
+// A window's host process stays up on its own; the ledger's timers and watchers never hold a process open.
+setInterval(() => undefined, 1 << 30);

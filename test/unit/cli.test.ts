@@ -452,7 +452,7 @@ describe('commands on a tiny corpus', { concurrency: 4 }, () => {
 
     const rebuilt = await cli(['rebuild-marts', ...roots('rebuild')]);
     assert.equal(rebuilt.code, 0, rebuilt.stderr);
-    assert.match(rebuilt.stdout, /^rebuilt \d+ marts up to event \d+ \(\d+ events re-priced\) in \d+\.\d\d s\n$/);
+    assert.match(rebuilt.stdout, /^rebuilt the marts from \d+ events up to event \d+ \(\d+ events re-priced\) in \d+\.\d\d s\n$/);
     assert.deepEqual(await reports(), before);
 
     // Wipe the marts behind the engine's back: rebuild-marts must derive them again from usage_events.
