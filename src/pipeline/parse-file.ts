@@ -61,7 +61,7 @@ export function parseFile(request: ParseRequest): ParseResult {
     const records: UsageRecord[] = [];
     const invalid: InvalidLine[] = [];
     let invalidCount = 0;
-    const scan = scanLines(fd, request.from, markersOf(request.agent), (text, offset) => {
+    const onLine = (text: string, offset: number) => {
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -71,7 +71,8 @@ export function parseFile(request: ParseRequest): ParseResult {
       }
       const record = normalizer.normalize(parsed, offset, state, request.path);
       if (record) fold(records, record);
-    });
+    };
+    const scan = scanLines(fd, request.from, { markers: markersOf(request.agent), onLine, isWholeLine: isJsonObject });
     return {
       ok: true,
       file: {
@@ -83,6 +84,16 @@ export function parseFile(request: ParseRequest): ParseResult {
     return { ok: false, message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** A JSON object cannot grow into a longer valid line: once it parses, the line is whole. */
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }
 

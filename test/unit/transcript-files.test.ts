@@ -39,6 +39,21 @@ describe('transcript files: bad input and changes under us', () => {
     assert.ok(!log.has('warn', 'invalid JSON'), 'the partial line is never parsed');
   });
 
+  test('a complete last line without a final newline counts now, and not again when the newline arrives', async () => {
+    // The last line of a public real transcript (happy-cli fixture), exactly as published: no final newline.
+    const last = '{"type":"assistant","timestamp":"2025-07-19T07:27:46.111Z","sessionId":"s","requestId":"req_1","message":{"id":"msg_1","model":"claude-opus-4-20250514","usage":{"input_tokens":4,"output_tokens":5,"cache_read_input_tokens":16180}}}';
+    dir.append(file, last);
+    await ingestAll(engine, dir);
+    assert.deepEqual(Object.values(eventTotals(engine)).slice(0, 5), [4, 5, 0, 0, 16180]);
+    assert.equal(eventTotals(engine).messages, 1);
+    dir.append(file, '\r\n');
+    await ingestAll(engine, dir);
+    dir.append(file, `${msg(2)}\n`);
+    await ingestAll(engine, dir);
+    assert.deepEqual([eventTotals(engine).output, eventTotals(engine).messages], [7, 2]);
+    assert.ok(!log.lines.some((l) => l.startsWith('warn')), log.lines.join('\n'));
+  });
+
   test('invalid JSON lines are skipped with a log line naming file and byte offset', async () => {
     const broken = msg(2).slice(0, -5);
     dir.write(file, [msg(1), broken, msg(3)]);
