@@ -98,8 +98,10 @@ export function recordFile(
 }
 
 function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void {
-  for (const line of parsed.invalid) log.warn(`${file.path}: invalid JSON at byte ${line.offset} skipped (${line.message})`);
-  if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid JSON lines skipped in all`);
+  for (const line of parsed.invalid) {
+    log.warn(`${file.path}: ${line.kind} at byte ${line.offset} skipped${line.detail ? ` (${line.detail})` : ''}`);
+  }
+  if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid lines skipped in all`);
 }
 
 function saveFileMemory(db: LedgerDb, fileId: number, parsed: ParsedFile): void {

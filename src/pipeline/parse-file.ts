@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { billableTotal, type AgentId, type UsageRecord } from '../core/usage';
 import { normalizerFor } from '../normalizers/registry';
 import { headHash, identityOf } from '../sources/file-fingerprint';
-import { scanLines } from '../sources/line-scanner';
+import { MAX_LINE_BYTES, scanLines } from '../sources/line-scanner';
 
 /** What to read: plain data, so that it can be handed to a worker thread. */
 export interface ParseRequest {
@@ -15,7 +15,9 @@ export interface ParseRequest {
 
 export interface InvalidLine {
   offset: number;
-  message: string;
+  /** What is wrong with the line, in a few words (never its content). */
+  kind: string;
+  detail?: string;
 }
 
 export interface ParsedFile {
@@ -66,13 +68,16 @@ export function parseFile(request: ParseRequest): ParseResult {
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, message: (error as Error).message });
+        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: 'invalid JSON', detail: (error as Error).message });
         return;
       }
       const record = normalizer.normalize(parsed, offset, state, request.path);
       if (record) fold(records, record);
     };
     const scan = scanLines(fd, request.from, { markers: markersOf(request.agent), onLine, isWholeLine: isJsonObject });
+    for (const offset of scan.oversized) {
+      if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB` });
+    }
     return {
       ok: true,
       file: {

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** A pending line longer than this is skipped (a file with no newline must not fill memory). */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
@@ -13,6 +15,8 @@ export interface ScanOutcome {
   bytesRead: number;
   /** Lines that contained a marker and were handed to `onLine`. */
   candidates: number;
+  /** Start offsets of lines skipped for being longer than the limit. */
+  oversized: number[];
 }
 
 export interface ScanOptions {
@@ -23,16 +27,21 @@ export interface ScanOptions {
    * now, and its newline, when it arrives, ends a line that was already read.
    */
   isWholeLine?: (text: string) => boolean;
+  maxLineBytes?: number;
 }
 
 /**
  * Reads `fd` from `from` to its end and calls `onLine` for each complete line that contains
  * one of the markers. Lines without a marker are never decoded. CR before LF is dropped. A
- * line longer than the buffer grows the buffer, so multi-megabyte lines work. Starting inside
- * a line (the previous read ended there) skips to that line's end: it was dealt with then.
+ * line longer than the buffer grows the buffer, so multi-megabyte lines work, up to
+ * `maxLineBytes`: a longer line is skipped, and the read ends inside it if the file does.
+ * Starting inside a line (the previous read ended there) skips to that line's end: it was
+ * dealt with then.
  */
 export function scanLines(fd: number, from: number, options: ScanOptions): ScanOutcome {
   const { markers, onLine } = options;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  const oversized: number[] = [];
   let position = from; // file position of the next read
   let carry = 0; // bytes at the buffer's start that belong to an unfinished line
   let endOffset = from;
@@ -64,6 +73,13 @@ export function scanLines(fd: number, from: number, options: ScanOptions): ScanO
       begin = lastNewline + 1;
     }
     carry = filled - begin;
+    if (carry >= maxLineBytes) {
+      oversized.push(endOffset);
+      skipping = true;
+      carry = 0;
+      endOffset = position;
+      continue;
+    }
     buffer.copyWithin(0, begin, filled);
   }
   if (carry > 0 && options.isWholeLine && markers.some((m) => buffer.subarray(0, carry).includes(m))) {
@@ -74,7 +90,8 @@ export function scanLines(fd: number, from: number, options: ScanOptions): ScanO
       endOffset = position;
     }
   }
-  return { endOffset, bytesRead: position - from, candidates };
+  if (buffer.length > CHUNK_BYTES) buffer = Buffer.allocUnsafe(CHUNK_BYTES); // let a grown buffer go
+  return { endOffset, bytesRead: position - from, candidates, oversized };
 }
 
 /** Whether the byte before `offset` ends a line. */

@@ -77,6 +77,22 @@ describe('transcript files: bad input and changes under us', () => {
     assert.equal(eventTotals(engine).output, 80);
   });
 
+  test('a line beyond 64 MiB is skipped and logged, and never read again as the file grows', async () => {
+    dir.write(file, [msg(1)]);
+    const start = fs.statSync(file).size;
+    fs.appendFileSync(file, Buffer.alloc(64 * 1024 * 1024 + 4096, 'x'));
+    const first = await ingestAll(engine, dir);
+    assert.equal(first.invalidLines, 1);
+    assert.ok(log.has('warn', `${file}: line longer than 64 MiB at byte ${start} skipped`), log.lines.join('\n'));
+    dir.append(file, 'x');
+    const second = await ingestAll(engine, dir);
+    assert.equal(second.bytes, 1, 'only the appended byte is read');
+    dir.append(file, `"usage"}\n${msg(2)}\n`);
+    const third = await ingestAll(engine, dir);
+    assert.equal(third.invalidLines, 0, 'the rest of the skipped line is not a line of its own');
+    assert.equal(eventTotals(engine).output, 3);
+  });
+
   test('an empty file is fine', async () => {
     dir.write(file, []);
     const report = await ingestAll(engine, dir);
