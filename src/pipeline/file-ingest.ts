@@ -99,7 +99,7 @@ export function recordFile(
 
 function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void {
   for (const line of parsed.invalid) {
-    log.warn(`${file.path}: ${line.kind} at byte ${line.offset} skipped${line.detail ? ` (${line.detail})` : ''}`);
+    log.warn(`${file.path}: ${line.kind} at byte ${line.offset} skipped`);
   }
   if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid lines skipped in all`);
 }

@@ -15,9 +15,8 @@ export interface ParseRequest {
 
 export interface InvalidLine {
   offset: number;
-  /** What is wrong with the line, in a few words (never its content). */
+  /** What is wrong with the line, in a few words: never its content (the parser's message may quote it). */
   kind: string;
-  detail?: string;
 }
 
 export interface ParsedFile {
@@ -54,7 +53,7 @@ export function parseFile(request: ParseRequest): ParseResult {
   try {
     fd = fs.openSync(request.path, 'r');
   } catch (error) {
-    return { ok: false, message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
+    return failure(error);
   }
   try {
     const normalizer = normalizerFor(request.agent);
@@ -67,8 +66,8 @@ export function parseFile(request: ParseRequest): ParseResult {
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
-      } catch (error) {
-        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: 'invalid JSON', detail: (error as Error).message });
+      } catch {
+        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: 'invalid JSON' });
         return;
       }
       const record = normalizer.normalize(parsed, offset, state, request.path);
@@ -86,10 +85,21 @@ export function parseFile(request: ParseRequest): ParseResult {
       },
     };
   } catch (error) {
-    return { ok: false, message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
+    return failure(error);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * A file system error's message names only the path; any other error (a bug) is described by
+ * its type and where it was thrown, since its message could quote the line being read.
+ */
+function failure(error: unknown): ParseResult {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined) return { ok: false, message: (error as Error).message, code };
+  const where = (error as Error).stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  return { ok: false, message: `${(error as Error).name ?? 'error'}${where ? ` ${where}` : ''}` };
 }
 
 /** A JSON object cannot grow into a longer valid line: once it parses, the line is whole. */

@@ -64,6 +64,17 @@ describe('transcript files: bad input and changes under us', () => {
     assert.ok(log.has('warn', `${file}: invalid JSON at byte ${offset}`), log.lines.join('\n'));
   });
 
+  test('an invalid line is logged by file, byte offset and kind of error, never by its content', async () => {
+    const secret = 'TOP-SECRET-PROMPT-TEXT';
+    // V8 quotes a slice of the text in some parse errors ("Unexpected token …, "…" is not valid JSON").
+    const broken = [`{"type":"assistant","usage": ${secret}}`, `{"type":"assistant","usage":{},"text":"${secret}"`, `{"usage":1,"x":tru ${secret}}`];
+    dir.write(file, [msg(1), ...broken, msg(3)]);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.invalidLines, 3);
+    assert.ok(log.has('warn', `${file}: invalid JSON at byte ${Buffer.byteLength(`${msg(1)}\n`)} skipped`), log.lines.join('\n'));
+    assert.equal(log.lines.filter((l) => l.includes('SECRET')).length, 0, log.lines.join('\n'));
+  });
+
   test('CRLF line endings are read like LF', async () => {
     dir.write(file, [msg(1), msg(2)], '\r\n');
     await ingestAll(engine, dir);
