@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RecordFlag, type Speed, type UsageRecord } from '../core/usage';
-import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+import { asObject, asString, MAX_TOKENS_PER_REQUEST, parseTimestamp, RejectedLine, tokenCount, type AgentNormalizer } from './agent-normalizer';
 
 export const CODEX_FALLBACK_MODEL = 'gpt-5';
 
@@ -109,11 +109,12 @@ function tokenCountRecord(
   const info = asObject(payload.info);
   const ts = parseTimestamp(entry.timestamp);
   if (!info || ts === undefined) return undefined;
-  const totals = readTotals(info.total_token_usage);
-  const last = readTotals(info.last_token_usage);
+  const totals = readTotals(info.total_token_usage, SESSION_TOTAL_LIMIT);
+  const last = readTotals(info.last_token_usage, MAX_TOKENS_PER_REQUEST);
   if (!totals && !last) return undefined;
 
   const turn = turnUsage(totals, last, state.previous);
+  if (turn) checkTurn(turn);
   if (totals) state.previous = totals;
   if (isReplay(ts, state) || !turn || turn.total === 0) return undefined;
 
@@ -171,18 +172,26 @@ function isReplay(ts: number, state: CodexFileState): boolean {
   return false;
 }
 
-function readTotals(value: unknown): Totals | undefined {
+/** Cumulative session totals may pass the per-request bound; they must stay exact integers. */
+const SESSION_TOTAL_LIMIT = Number.MAX_SAFE_INTEGER;
+
+function readTotals(value: unknown, limit: number): Totals | undefined {
   const usage = asObject(value);
   if (!usage) return undefined;
-  const input = tokenCount(usage.input_tokens);
-  const output = tokenCount(usage.output_tokens);
+  const input = tokenCount(usage.input_tokens, limit);
+  const output = tokenCount(usage.output_tokens, limit);
   return {
     input,
-    cached: tokenCount(usage.cached_input_tokens),
+    cached: tokenCount(usage.cached_input_tokens, limit),
     output,
-    reasoning: tokenCount(usage.reasoning_output_tokens),
-    total: tokenCount(usage.total_tokens) || input + output,
+    reasoning: tokenCount(usage.reasoning_output_tokens, limit),
+    total: tokenCount(usage.total_tokens, limit) || input + output,
   };
+}
+
+/** One turn is one request: bounded like any request's counts. */
+function checkTurn(turn: Totals): void {
+  if (Object.values(turn).some((n) => n >= MAX_TOKENS_PER_REQUEST)) throw new RejectedLine('token count out of range');
 }
 
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;

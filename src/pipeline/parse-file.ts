@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { billableTotal, type AgentId, type UsageRecord } from '../core/usage';
+import { RejectedLine } from '../normalizers/agent-normalizer';
 import { normalizerFor } from '../normalizers/registry';
 import { headHash, identityOf } from '../sources/file-fingerprint';
 import { MAX_LINE_BYTES, scanLines } from '../sources/line-scanner';
@@ -70,7 +71,14 @@ export function parseFile(request: ParseRequest): ParseResult {
         if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: 'invalid JSON' });
         return;
       }
-      const record = normalizer.normalize(parsed, offset, state, request.path);
+      let record: UsageRecord | undefined;
+      try {
+        record = normalizer.normalize(parsed, offset, state, request.path);
+      } catch (error) {
+        if (!(error instanceof RejectedLine)) throw error;
+        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: error.kind });
+        return;
+      }
       if (record) fold(records, record);
     };
     const scan = scanLines(fd, request.from, { markers: markersOf(request.agent), onLine, isWholeLine: isJsonObject });

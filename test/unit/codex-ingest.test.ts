@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { MemoryLogger } from '../../src/core/log';
 import type { LedgerEngine } from '../../src/pipeline/engine';
 import { eventTotals, ingestAll, memoryEngine } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
@@ -12,9 +13,10 @@ const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, s)).toISOString
 describe('Codex counting rules', () => {
   let dir: TranscriptDir;
   let engine: LedgerEngine;
+  let log: MemoryLogger;
   beforeEach(async () => {
     dir = new TranscriptDir();
-    ({ engine } = await memoryEngine());
+    ({ engine, log } = await memoryEngine());
   });
   afterEach(() => {
     engine.close();
@@ -84,6 +86,21 @@ describe('Codex counting rules', () => {
     ]);
     await ingestAll(engine, dir);
     assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [500, 50]);
+  });
+
+  test('an absurd Codex count skips the event (logged), and the next turn is counted from the last sound totals', async () => {
+    const file = dir.write(dir.codexPath(FILE), [
+      codexMeta(at(0), ID),
+      codexTurnContext(at(0), 'gpt-5'),
+      tokens(at(1), { input: 1000, output: 100 }),
+      tokens(at(2), { input: 2 ** 62, output: 200 }),
+      tokens(at(3), { input: 1500, output: 150 }, { input: 1e12, output: 50 }),
+      tokens(at(4), { input: 1800, output: 160 }),
+    ]);
+    const report = await engine.ingest({ roots: dir.roots });
+    assert.equal(report.invalidLines, 2);
+    assert.ok(log.has('warn', `${file}: token count out of range at byte`), log.lines.join('\n'));
+    assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [1800, 160]);
   });
 
   test('priority service tier bills at the fast multiplier', async () => {

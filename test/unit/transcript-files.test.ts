@@ -75,6 +75,38 @@ describe('transcript files: bad input and changes under us', () => {
     assert.equal(log.lines.filter((l) => l.includes('SECRET')).length, 0, log.lines.join('\n'));
   });
 
+  test('absurd token counts: the line is skipped and logged by file and offset; the ledger stays sound', async () => {
+    const absurd: unknown[] = [2 ** 62, 2 ** 62 + 2 ** 11, 1e308, 2 ** 63, -5, 1.5, '100', 1e10];
+    const bad = absurd.map((value, i) => {
+      const good = JSON.parse(msg(10 + i)) as { message: { usage: Record<string, unknown> } };
+      good.message.usage[i % 2 ? 'output_tokens' : 'cache_read_input_tokens'] = value;
+      return JSON.stringify(good);
+    });
+    dir.write(file, [msg(1), ...bad, msg(2)]);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.invalidLines, absurd.length);
+    assert.ok(log.has('warn', `${file}: token count out of range at byte ${Buffer.byteLength(`${msg(1)}\n`)} skipped`), log.lines.join('\n'));
+    const t = eventTotals(engine);
+    assert.deepEqual([t.output, t.cr, t.messages], [3, 0, 2]);
+    // Later ingests and reports still work, with finite numbers.
+    dir.append(file, `${msg(4)}\n`);
+    await ingestAll(engine, dir);
+    const totals = engine.readers.periodTotals();
+    assert.equal(totals.outputTokens, 7);
+    assert.ok(Number.isFinite(totals.costUsd));
+  });
+
+  test('a token count just below the bound, and absent or null counts, are accepted', async () => {
+    const big = JSON.parse(msg(1)) as { message: { usage: Record<string, unknown> } };
+    big.message.usage.cache_read_input_tokens = 1e10 - 1;
+    big.message.usage.cache_creation_input_tokens = null;
+    delete big.message.usage.input_tokens;
+    dir.write(file, [JSON.stringify(big)]);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.invalidLines, 0);
+    assert.deepEqual([eventTotals(engine).cr, eventTotals(engine).input], [1e10 - 1, 0]);
+  });
+
   test('CRLF line endings are read like LF', async () => {
     dir.write(file, [msg(1), msg(2)], '\r\n');
     await ingestAll(engine, dir);
