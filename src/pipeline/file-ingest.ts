@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Logger } from '../core/log';
 import type { AnyNormalizer } from '../normalizers/agent-normalizer';
-import { headHash, headHashLength, identityOf } from '../sources/file-fingerprint';
+import { fingerprint, identityOf } from '../sources/file-fingerprint';
 import type { TranscriptFile } from '../sources/file-listing';
 import { planRead, type FileMemory } from '../sources/read-plan';
 import type { EventWriter } from '../store/event-writer';
@@ -50,7 +50,7 @@ export function planFile(stored: StoredFile | undefined, normalizer: AnyNormaliz
     return { read: false, outcome: missingOrUnreadable(file, error, log) };
   }
   const now = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) };
-  const plan = planRead(stored, now, () => headHashNow(file.path, headHashLength(stored!.headHash)));
+  const plan = planRead(stored, now, () => fingerprintNow(file.path, stored!.readOffset));
   if (plan.kind === 'unchanged') return { read: false, outcome: { plan: 'unchanged', bytes: 0, invalidLines: 0 } };
   if (plan.kind === 'restart' && plan.reason !== 'new') {
     log.info(`${file.path} was ${plan.reason}; reading it again from the start (requests already counted are not counted again)`);
@@ -113,10 +113,10 @@ function saveFileMemory(db: LedgerDb, fileId: number, parsed: ParsedFile): void 
   );
 }
 
-function headHashNow(path: string, length: number): string {
+function fingerprintNow(path: string, offset: number): string {
   const fd = fs.openSync(path, 'r');
   try {
-    return headHash(fd, length);
+    return fingerprint(fd, offset);
   } finally {
     fs.closeSync(fd);
   }

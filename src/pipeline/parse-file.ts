@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { billableTotal, type AgentId, type UsageRecord } from '../core/usage';
 import { RejectedLine } from '../normalizers/agent-normalizer';
 import { normalizerFor } from '../normalizers/registry';
-import { headHash, identityOf } from '../sources/file-fingerprint';
+import { fingerprint, identityOf } from '../sources/file-fingerprint';
 import { MAX_LINE_BYTES, scanLines } from '../sources/line-scanner';
 
 /** What to read: plain data, so that it can be handed to a worker thread. */
@@ -89,7 +89,7 @@ export function parseFile(request: ParseRequest): ParseResult {
       ok: true,
       file: {
         records, endOffset: scan.endOffset, bytesRead: scan.bytesRead, invalid, invalidCount, state,
-        headHash: headHash(fd, scan.endOffset), size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat),
+        headHash: fingerprint(fd, scan.endOffset), size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat),
       },
     };
   } catch (error) {

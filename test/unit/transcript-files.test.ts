@@ -174,6 +174,29 @@ describe('transcript files: bad input and changes under us', () => {
     assert.ok(log.has('info', 'was rewritten'));
   });
 
+  test('a file rewritten in place past its first KiB, at the same size, is read again', async () => {
+    dir.write(file, [msg(1), msg(2), msg(3), msg(4)]);
+    await ingestAll(engine, dir);
+    const at = Buffer.byteLength(`${msg(1)}\n${msg(2)}\n`);
+    assert.ok(at > 1024, 'the rewrite leaves the first KiB as it was');
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.from(`${msg(5)}\n${msg(6)}\n`), 0, undefined, at);
+    fs.closeSync(fd);
+    const size = fs.statSync(file).size;
+    assert.equal(size, Buffer.byteLength([1, 2, 3, 4].map((n) => `${msg(n)}\n`).join('')));
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 1 + 2 + 3 + 4 + 5 + 6);
+    assert.ok(log.has('info', 'was rewritten'), log.lines.join('\n'));
+  });
+
+  test('a file truncated and regrown past its old end (same start) is read again', async () => {
+    dir.write(file, [msg(1), msg(2), msg(3)]);
+    await ingestAll(engine, dir);
+    fs.writeFileSync(file, [msg(1), msg(2), msg(7), msg(8), msg(9)].map((l) => `${l}\n`).join('')); // same inode
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 1 + 2 + 3 + 7 + 8 + 9);
+  });
+
   test('a removed file keeps its history', async () => {
     dir.write(file, [msg(1), msg(2)]);
     await ingestAll(engine, dir);
