@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { RecordFlag, type Speed, type UsageRecord } from '../core/usage';
+import { forkReplay, isInherited, onTurnStarted, type ForkReplay } from './codex-fork';
 import { asObject, asString, MAX_TOKENS_PER_REQUEST, parseTimestamp, RejectedLine, tokenCount, type AgentNormalizer } from './agent-normalizer';
 
 export const CODEX_FALLBACK_MODEL = 'gpt-5';
@@ -18,13 +19,12 @@ export interface CodexFileState {
   cwd: string;
   model: string | undefined;
   speed: Speed;
-  /** Cumulative totals at the previous token_count event of this file. */
+  /** Cumulative totals as of the previous token_count event of this file. */
   previous: Totals | undefined;
-  /** A forked sub-agent file first replays its parent's events in one burst. */
-  forked: boolean;
-  /** Time of the previous replayed event while the burst lasts. */
-  replayLastTs: number | undefined;
-  replayOver: boolean;
+  /** Whether the file's own session_meta was read (later ones are copied ancestors'). */
+  metaSeen?: boolean;
+  /** Set in a forked file until its copy of the parent's history ends. */
+  fork?: ForkReplay;
 }
 
 /**
@@ -41,7 +41,7 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
     defaultRoots: ['.codex'],
     transcriptDirs: ['sessions', 'archived_sessions'],
   },
-  markers: ['"token_count"', '"turn_context"', '"session_meta"', '"thread_settings_applied"'],
+  markers: ['"token_count"', '"turn_context"', '"session_meta"', '"thread_settings_applied"', '"task_started"', '"turn_started"'],
 
   fileRank(relativePath) {
     return relativePath.startsWith('archived_sessions') ? 1 : 0;
@@ -54,9 +54,6 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
       model: undefined,
       speed: 'standard',
       previous: undefined,
-      forked: false,
-      replayLastTs: undefined,
-      replayOver: false,
     };
   },
 
@@ -66,13 +63,14 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
     if (!entry || !payload) return undefined;
     switch (entry.type) {
       case 'session_meta':
-        readSessionMeta(payload, state);
+        if (!state.metaSeen) readSessionMeta(entry, payload, state);
         return undefined;
       case 'turn_context':
         readTurnContext(payload, state);
         return undefined;
       case 'event_msg':
         if (payload.type === 'thread_settings_applied') readServiceTier(payload, state);
+        if (state.fork && (payload.type === 'task_started' || payload.type === 'turn_started')) onTurnStarted(state.fork, payload.started_at);
         return payload.type === 'token_count' ? tokenCountRecord(entry, payload, offset, state) : undefined;
       default:
         return undefined;
@@ -80,12 +78,14 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
   },
 };
 
-function readSessionMeta(payload: Record<string, unknown>, state: CodexFileState): void {
+function readSessionMeta(entry: Record<string, unknown>, payload: Record<string, unknown>, state: CodexFileState): void {
+  state.metaSeen = true;
   state.sessionId = asString(payload.id) ?? state.sessionId;
   state.cwd = asString(payload.cwd) ?? state.cwd;
   const subagent = asObject(asObject(payload.source)?.subagent);
   const spawned = subagent !== undefined && (subagent.thread_spawn !== undefined || subagent.threadSpawn !== undefined);
-  if (spawned || asString(payload.forked_from_id) !== undefined) state.forked = true;
+  const start = parseTimestamp(payload.timestamp) ?? parseTimestamp(entry.timestamp);
+  if ((spawned || asString(payload.forked_from_id) !== undefined) && start !== undefined) state.fork = forkReplay(start);
 }
 
 function readTurnContext(payload: Record<string, unknown>, state: CodexFileState): void {
@@ -116,7 +116,8 @@ function tokenCountRecord(
   const turn = turnUsage(totals, last, state.previous);
   if (turn) checkTurn(turn);
   if (totals) state.previous = totals;
-  if (isReplay(ts, state) || !turn || turn.total === 0) return undefined;
+  if (state.fork && isInherited(state.fork, ts)) return undefined;
+  if (!turn || turn.total === 0) return undefined;
 
   const model = asString(info.model) ?? state.model;
   const resolvedModel = model ?? CODEX_FALLBACK_MODEL;
@@ -154,22 +155,6 @@ function turnUsage(totals: Totals | undefined, last: Totals | undefined, previou
     reasoning: Math.max(0, totals.reasoning - previous.reasoning),
     total: totals.total - previous.total,
   };
-}
-
-const REPLAY_GAP_MS = 1000;
-
-/**
- * In a forked file, the leading burst of events (each within a second of the previous)
- * is the parent's history replayed: it sets the baseline and counts nothing.
- */
-function isReplay(ts: number, state: CodexFileState): boolean {
-  if (!state.forked || state.replayOver) return false;
-  if (state.replayLastTs === undefined || ts - state.replayLastTs <= REPLAY_GAP_MS) {
-    state.replayLastTs = ts;
-    return true;
-  }
-  state.replayOver = true;
-  return false;
 }
 
 /** Cumulative session totals may pass the per-request bound; they must stay exact integers. */
