@@ -115,7 +115,7 @@ function tokenCountRecord(
 
   const turn = turnUsage(totals, last, state.previous);
   if (turn) checkTurn(turn);
-  if (totals) state.previous = totals;
+  state.previous = totals ?? (last ? add(state.previous, last) : state.previous);
   if (state.fork && isInherited(state.fork, ts)) return undefined;
   if (!turn || turn.total === 0) return undefined;
 
@@ -154,6 +154,18 @@ function turnUsage(totals: Totals | undefined, last: Totals | undefined, previou
     output: totals.output - previous.output,
     reasoning: Math.max(0, totals.reasoning - previous.reasoning),
     total: totals.total - previous.total,
+  };
+}
+
+/** Totals when an event gave only this turn's usage: the running sum must not fall behind. */
+function add(previous: Totals | undefined, turn: Totals): Totals {
+  if (!previous) return turn;
+  return {
+    input: previous.input + turn.input,
+    cached: previous.cached + turn.cached,
+    output: previous.output + turn.output,
+    reasoning: previous.reasoning + turn.reasoning,
+    total: previous.total + turn.total,
   };
 }
 

@@ -144,6 +144,20 @@ describe('Codex counting rules', () => {
     assert.deepEqual(engine.readers.sessions().map((s) => [s.sessionId, s.project]), [[leaf, '/work/leaf']]);
   });
 
+  test('totals missing or not numeric mid-session: each turn counts once (like ccusage)', async () => {
+    dir.write(dir.codexPath(FILE), [
+      codexMeta(at(0), ID),
+      codexTurnContext(at(0), 'gpt-5'),
+      tokens(at(1), { input: 1000, output: 100 }, { input: 1000, output: 100 }),
+      tokens(at(2), null, { input: 500, output: 50 }),
+      tokens(at(3), { input: 2300, output: 230 }, { input: 800, output: 80 }),
+      JSON.stringify({ timestamp: at(4), type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: 'n/a', last_token_usage: { input_tokens: 200, output_tokens: 20 } } } }),
+      tokens(at(5), { input: 2600, output: 260 }, { input: 100, output: 10 }),
+    ]);
+    await ingestAll(engine, dir);
+    assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [2600, 260]);
+  });
+
   test('priority service tier bills at the fast multiplier', async () => {
     dir.write(dir.codexPath(FILE), [
       codexMeta(at(0), ID),
