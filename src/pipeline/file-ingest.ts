@@ -3,7 +3,8 @@ import type { Logger } from '../core/log';
 import type { AnyNormalizer } from '../normalizers/agent-normalizer';
 import { fingerprint, identityOf } from '../sources/file-fingerprint';
 import type { TranscriptFile } from '../sources/file-listing';
-import { planRead, type FileMemory } from '../sources/read-plan';
+import { planRead, type FileMemory, type ReadPlan } from '../sources/read-plan';
+import { NotRegularFile, openTranscript } from '../sources/transcript-open';
 import type { EventWriter } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
 import type { ParsedFile, ParseRequest, ParseResult } from './parse-file';
@@ -44,28 +45,30 @@ export function loadStoredFiles(db: LedgerDb): StoredFiles {
 /** Decides whether and from where to read a file: stat only, unless it changed. */
 export function planFile(stored: StoredFile | undefined, normalizer: AnyNormalizer, file: TranscriptFile, log: Logger): FilePlan {
   let stat: fs.Stats;
+  let plan: ReadPlan;
   try {
     stat = fs.statSync(file.path);
+    if (!stat.isFile()) throw new NotRegularFile(file.path);
+    const now = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) };
+    plan = planRead(stored, now, () => fingerprintNow(file.path, stored!.readOffset));
   } catch (error) {
     return { read: false, outcome: missingOrUnreadable(file, error, log) };
   }
-  const now = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) };
-  const plan = planRead(stored, now, () => fingerprintNow(file.path, stored!.readOffset));
   if (plan.kind === 'unchanged') return { read: false, outcome: { plan: 'unchanged', bytes: 0, invalidLines: 0 } };
   if (plan.kind === 'restart' && plan.reason !== 'new') {
     log.info(`${file.path} was ${plan.reason}; reading it again from the start (requests already counted are not counted again)`);
   }
-  const append = plan.kind === 'append';
+  const from = plan.kind === 'append' ? plan.from : 0;
   return {
     read: true,
     kind: plan.kind,
     stored,
-    bytes: stat.size - (append ? plan.from : 0),
+    bytes: stat.size - from,
     request: {
       path: file.path,
       agent: normalizer.agent,
-      from: append ? plan.from : 0,
-      state: append && stored?.parserState ? JSON.parse(stored.parserState) : undefined,
+      from,
+      state: plan.kind === 'append' && stored?.parserState ? JSON.parse(stored.parserState) : undefined,
     },
   };
 }
@@ -84,6 +87,7 @@ export function recordFile(
 ): FileOutcome {
   if (!result.ok) {
     if (result.code === 'ENOENT') return { plan: 'vanished', bytes: 0, invalidLines: 0 };
+    if (result.code === 'ENOTREG') return missingOrUnreadable(file, new NotRegularFile(file.path), log);
     log.error(`failed to ingest ${file.path}: ${result.message}; it will be retried next time`);
     return { plan: 'failed', bytes: 0, invalidLines: 0 };
   }
@@ -114,7 +118,7 @@ function saveFileMemory(db: LedgerDb, fileId: number, parsed: ParsedFile): void 
 }
 
 function fingerprintNow(path: string, offset: number): string {
-  const fd = fs.openSync(path, 'r');
+  const { fd } = openTranscript(path);
   try {
     return fingerprint(fd, offset);
   } finally {
@@ -124,7 +128,8 @@ function fingerprintNow(path: string, offset: number): string {
 
 function missingOrUnreadable(file: TranscriptFile, error: unknown, log: Logger): FileOutcome {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { plan: 'vanished', bytes: 0, invalidLines: 0 };
-  log.warn(`cannot read ${file.path}: ${(error as Error).message}; skipped`);
+  if (error instanceof NotRegularFile) log.warn(`${error.message}; skipped`);
+  else log.warn(`cannot read ${file.path}: ${(error as Error).message}; skipped`);
   return { plan: 'unreadable', bytes: 0, invalidLines: 0 };
 }
 

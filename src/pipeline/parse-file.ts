@@ -4,6 +4,7 @@ import { RejectedLine } from '../normalizers/agent-normalizer';
 import { normalizerFor } from '../normalizers/registry';
 import { fingerprint, identityOf } from '../sources/file-fingerprint';
 import { MAX_LINE_BYTES, scanLines } from '../sources/line-scanner';
+import { openTranscript } from '../sources/transcript-open';
 
 /** What to read: plain data, so that it can be handed to a worker thread. */
 export interface ParseRequest {
@@ -51,14 +52,14 @@ function markersOf(agent: AgentId): Buffer[] {
  */
 export function parseFile(request: ParseRequest): ParseResult {
   let fd: number;
+  let stat: fs.Stats;
   try {
-    fd = fs.openSync(request.path, 'r');
+    ({ fd, stat } = openTranscript(request.path));
   } catch (error) {
     return failure(error);
   }
   try {
     const normalizer = normalizerFor(request.agent);
-    const stat = fs.fstatSync(fd);
     const state = request.state ?? normalizer.initialState(request.path);
     const records: UsageRecord[] = [];
     const invalid: InvalidLine[] = [];
@@ -81,7 +82,7 @@ export function parseFile(request: ParseRequest): ParseResult {
       }
       if (record) fold(records, record);
     };
-    const scan = scanLines(fd, request.from, { markers: markersOf(request.agent), onLine, isWholeLine: isJsonObject });
+    const scan = scanLines(fd, request.from, { markers: markersOf(request.agent), onLine, isWholeLine: isJsonObject, until: stat.size });
     for (const offset of scan.oversized) {
       if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB` });
     }

@@ -28,10 +28,12 @@ export interface ScanOptions {
    */
   isWholeLine?: (text: string) => boolean;
   maxLineBytes?: number;
+  /** Where to stop: the size seen when the file was opened (a file growing meanwhile is read on the next pass). */
+  until?: number;
 }
 
 /**
- * Reads `fd` from `from` to its end and calls `onLine` for each complete line that contains
+ * Reads `fd` from `from` to its end (or `until`) and calls `onLine` for each complete line that contains
  * one of the markers. Lines without a marker are never decoded. CR before LF is dropped. A
  * line longer than the buffer grows the buffer, so multi-megabyte lines work, up to
  * `maxLineBytes`: a longer line is skipped, and the read ends inside it if the file does.
@@ -41,6 +43,7 @@ export interface ScanOptions {
 export function scanLines(fd: number, from: number, options: ScanOptions): ScanOutcome {
   const { markers, onLine } = options;
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  const until = options.until ?? Number.MAX_SAFE_INTEGER;
   const oversized: number[] = [];
   let position = from; // file position of the next read
   let carry = 0; // bytes at the buffer's start that belong to an unfinished line
@@ -49,7 +52,7 @@ export function scanLines(fd: number, from: number, options: ScanOptions): ScanO
   let skipping = from > 0 && !followsNewline(fd, from);
   for (;;) {
     if (carry === buffer.length) buffer = grow(buffer, carry);
-    const read = fs.readSync(fd, buffer, carry, buffer.length - carry, position);
+    const read = fs.readSync(fd, buffer, carry, Math.min(buffer.length - carry, until - position), position);
     if (read === 0) break;
     position += read;
     const filled = carry + read;

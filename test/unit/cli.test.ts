@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -493,5 +493,33 @@ describe('--db that cannot be used: exit 1 with one clear line', () => {
     const line = oneLineFailure(await cli(['--db', dbPath, 'daily', ...roots()]));
     assert.ok(line.includes(dbPath) || line.includes(file), `names the path: ${line}`);
     assert.equal(fs.readFileSync(file, 'utf8'), 'not a folder');
+  });
+});
+
+describe('transcripts that are not regular files', { skip: process.platform === 'win32' && 'no FIFOs or /dev/zero' }, () => {
+  let base: TranscriptDir;
+  before(() => {
+    base = new TranscriptDir('agent-ledger-cli-special-');
+    writeTinyCorpus(base);
+  });
+  after(() => base.dispose());
+
+  test('a *.jsonl link to a FIFO or to /dev/zero is skipped with one line each; the rest is read', async () => {
+    const fifo = path.join(base.base, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const toFifo = base.claudePath('-work-app/fifo.jsonl');
+    const toZero = base.claudePath('-work-app/zero.jsonl');
+    fs.symlinkSync(fifo, toFifo);
+    fs.symlinkSync('/dev/zero', toZero);
+    const started = Date.now();
+    const result = await cli(['--db', path.join(base.base, 'special.sqlite'), 'ingest', '--claude-dir', base.claudeRoot]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(Date.now() - started < 15_000, 'no hang');
+    const warnings = lines(result.stderr);
+    assert.equal(warnings.length, 2, result.stderr);
+    for (const link of [toFifo, toZero]) {
+      assert.ok(warnings.some((l) => l.includes(link) && l.includes('not a regular file')), `one line for ${link}:\n${result.stderr}`);
+    }
+    assert.match(result.stdout, /events: 3 new requests/);
   });
 });

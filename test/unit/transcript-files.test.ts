@@ -223,7 +223,7 @@ describe('transcript files: bad input and changes under us', () => {
     const report = await engine.ingest({ roots: { claude: [dir.claudeRoot, path.join(dir.base, 'missing')], codex: [path.join(dir.base, 'nope')] } });
     assert.equal(report.rootsFound, 1);
     assert.equal(eventTotals(engine).output, 1);
-    assert.ok(log.has('error', 'link.jsonl'), log.lines.join('\n'));
+    assert.ok(log.has('warn', 'link.jsonl is not a regular file; skipped'), log.lines.join('\n'));
   });
 
   test('a transcript root that appears later is picked up', async () => {
