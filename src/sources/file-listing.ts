@@ -13,7 +13,8 @@ export interface TranscriptFile {
 
 /**
  * Every `*.jsonl` under the root's transcript folders, in the normalizer's reading order.
- * A missing folder is normal (agent not used yet); an unreadable one is logged and skipped.
+ * A missing folder is normal (agent not used yet); an unreadable one, or a file in its place,
+ * is logged and skipped.
  */
 export function listTranscripts(root: TranscriptRoot, normalizer: AnyNormalizer, log: Logger): TranscriptFile[] {
   const ranked: { file: TranscriptFile; rank: number }[] = [];
@@ -33,7 +34,8 @@ function walk(dir: string, log: Logger, visit: (file: string) => void): void {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') log.warn(`cannot read folder ${dir}: ${(error as Error).message}; skipped`);
+    if (code === 'ENOTDIR') log.warn(`${dir} is not a folder; skipped`);
+    else if (code !== 'ENOENT') log.warn(`cannot read folder ${dir}: ${(error as Error).message}; skipped`);
     return;
   }
   for (const entry of entries) {

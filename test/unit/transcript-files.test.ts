@@ -226,6 +226,13 @@ describe('transcript files: bad input and changes under us', () => {
     assert.ok(log.has('warn', 'link.jsonl is not a regular file; skipped'), log.lines.join('\n'));
   });
 
+  test('a transcript folder that is a file is logged, like an unreadable folder', async () => {
+    fs.mkdirSync(dir.claudeRoot, { recursive: true });
+    fs.writeFileSync(path.join(dir.claudeRoot, 'projects'), 'not a folder');
+    await ingestAll(engine, dir);
+    assert.ok(log.has('warn', `${path.join(dir.claudeRoot, 'projects')} is not a folder; skipped`), log.lines.join('\n'));
+  });
+
   test('a transcript root that appears later is picked up', async () => {
     await ingestAll(engine, dir);
     assert.equal(eventTotals(engine).messages, 0);
