@@ -2,13 +2,14 @@
 import type { Logger } from './core/log';
 import { parseCli, USAGE, UsageError } from './cli/options';
 import { runCli } from './cli/run-cli';
+import { terminalSafe } from './cli/terminal-text';
 
-/** Warnings and errors go to stderr, so stdout stays clean for --json. */
+/** Warnings and errors go to stderr, so stdout stays clean for --json; paths in them are made terminal-safe. */
 const stderrLogger: Logger = {
   debug() {},
   info() {},
-  warn: (m) => process.stderr.write(`warning: ${m}\n`),
-  error: (m) => process.stderr.write(`error: ${m}\n`),
+  warn: (m) => process.stderr.write(`warning: ${terminalSafe(m)}\n`),
+  error: (m) => process.stderr.write(`error: ${terminalSafe(m)}\n`),
 };
 
 async function main(): Promise<number> {
@@ -22,7 +23,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof UsageError ? error.message : `unexpected failure: ${(error as Error).stack ?? error}`;
-    process.stderr.write(`agent-ledger: ${message}\n`);
+    process.stderr.write(`agent-ledger: ${terminalSafe(message)}\n`);
     return 1;
   }
 }

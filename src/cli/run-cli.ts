@@ -4,6 +4,7 @@ import type { IngestReport } from '../pipeline/ingest';
 import { isPriced, listPrices } from '../pricing/cost';
 import { displayModel, toCcusageReport } from '../readers/ccusage-format';
 import type { ReportFilter } from '../readers/types';
+import { terminalSafe } from './terminal-text';
 import { formatInt, formatUsd, renderTable } from './text-table';
 import { UsageError, type CliOptions } from './options';
 
@@ -124,7 +125,7 @@ function prices(engine: LedgerEngine, json: boolean): string {
     [false, true, true, true, true, true, false, true],
   );
   const missing = unpriced.length
-    ? `\n\nUnpriced models seen (counted at $0):\n${unpriced.map((u) => `  ${displayModel(u.model, 'standard')}  ${formatInt(u.totalTokens)} tokens, ${u.firstDay} … ${u.lastDay}`).join('\n')}`
+    ? `\n\nUnpriced models seen (counted at $0):\n${unpriced.map((u) => `  ${terminalSafe(displayModel(u.model, 'standard'))}  ${formatInt(u.totalTokens)} tokens, ${u.firstDay} … ${u.lastDay}`).join('\n')}`
     : '\n\nNo unpriced models seen.';
   return `USD per million tokens\n${text}${missing}`;
 }

@@ -523,3 +523,34 @@ describe('transcripts that are not regular files', { skip: process.platform === 
     assert.match(result.stdout, /events: 3 new requests/);
   });
 });
+
+describe('hostile names in text output', () => {
+  let base: TranscriptDir;
+  const model = 'claude-x\u001b]0;pwned\u0007\nfake row\u009b31m';
+  const cwd = '/work/\u001b[31mred\r\nrow\u2028';
+  before(() => {
+    base = new TranscriptDir('agent-ledger-cli-hostile-');
+    base.write(base.claudePath('-work-red/s.jsonl'), [
+      claudeAssistant({ messageId: 'm1', requestId: 'r1', sessionId: 's\u0007', cwd, model, ts: '2026-11-20T10:00:00.000Z' }),
+    ]);
+  });
+  after(() => base.dispose());
+  const args = (command: string, ...rest: string[]) => ['--db', path.join(base.base, 'hostile.sqlite'), command, '--claude-dir', base.claudeRoot, '-z', 'UTC', ...rest];
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+  for (const command of ['daily', 'monthly', 'session', 'projects', 'prices']) {
+    test(`${command}: control characters are escaped, one row per line`, async () => {
+      const result = await cli(args(command));
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stdout, CONTROL);
+      assert.ok(!lines(result.stdout).some((l) => l.startsWith('fake row') || l.startsWith('row')), result.stdout);
+      assert.ok(result.stdout.includes('\\x1b'), result.stdout);
+    });
+  }
+
+  test('--json keeps the exact strings', async () => {
+    const result = await cli(args('projects', '--json'));
+    const { projects } = JSON.parse(result.stdout) as { projects: { project: string; primaryModel: string }[] };
+    assert.deepEqual([projects[0]!.project, projects[0]!.primaryModel], [cwd, model]);
+  });
+});
