@@ -16,18 +16,33 @@ async function main(): Promise<number> {
   try {
     const options = parseCli(process.argv.slice(2));
     if (options === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+      await write(process.stdout, `${USAGE}\n`);
       return 0;
     }
-    process.stdout.write(`${await runCli(options, stderrLogger)}\n`);
+    await write(process.stdout, `${await runCli(options, stderrLogger)}\n`);
     return 0;
   } catch (error) {
     const message = error instanceof UsageError ? error.message : `unexpected failure: ${(error as Error).stack ?? error}`;
-    process.stderr.write(`agent-ledger: ${terminalSafe(message)}\n`);
+    await write(process.stderr, `agent-ledger: ${terminalSafe(message)}\n`);
     return 1;
   }
 }
 
-void main().then((code) => {
-  process.exitCode = code;
+/** Resolves once the text is handed to the operating system (or the stream failed). */
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => stream.write(text, () => resolve()));
+}
+
+// A reader that goes away (`| head`) is a normal end: nothing more can be shown, so stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+}
+
+// Exit explicitly once everything is written, rather than when the event loop drains: at that
+// natural exit Node waits for V8's background compile tasks, and one that waits for the main
+// thread to collect garbage never finishes (nodejs/node#54918), so the CLI could hang forever
+// after printing. Parser threads and the database are closed by then (run-cli, ingest).
+void main().then(async (code) => {
+  await write(process.stderr, ''); // after warnings queued earlier (pipes are asynchronous on Windows)
+  process.exit(code);
 });
