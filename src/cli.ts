@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import packageJson from '../package.json';
 import type { Logger } from './core/log';
 import { parseCli, USAGE, UsageError } from './cli/options';
 import { runCli } from './cli/run-cli';
@@ -15,8 +16,8 @@ const stderrLogger: Logger = {
 async function main(): Promise<number> {
   try {
     const options = parseCli(process.argv.slice(2));
-    if (options === 'help') {
-      await write(process.stdout, `${USAGE}\n`);
+    if (options === 'help' || options === 'version') {
+      await write(process.stdout, `${options === 'help' ? USAGE : packageJson.version}\n`);
       return 0;
     }
     await write(process.stdout, `${await runCli(options, stderrLogger)}\n`);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIsoDay, isValidTimeZone } from '../core/time';
 import type { AgentId } from '../core/usage';
-import { AGENT_IDS } from '../normalizers/registry';
+import { AGENT_IDS, NORMALIZERS } from '../normalizers/registry';
 
 export const COMMANDS = ['ingest', 'daily', 'monthly', 'session', 'projects', 'rebuild-marts', 'prices'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -41,7 +41,21 @@ Options:
   -z, --timezone IANA  zone for calendar days (default: the system's)
   --agent NAME       claude or codex
   --json             machine-readable output (daily/monthly in ccusage's shape)
-  --no-ingest        report from the database without reading transcripts first`;
+  --no-ingest        report from the database without reading transcripts first
+  -h, --help         this text                --version  the version
+
+Transcripts (a --<agent>-dir or the environment variable replaces the default roots):
+${transcriptRoots()}
+Database: $AGENT_LEDGER_DB when set, else the --db default above.`;
+
+/** Each agent's roots and the folders read under them, from the normalizers' layouts. */
+function transcriptRoots(): string {
+  return NORMALIZERS.map((n) => {
+    const roots = n.layout.defaultRoots.map((r) => `~/${r}`).join(', ');
+    const folders = n.layout.transcriptDirs.map((d) => `${d}/`).join(', ');
+    return `  ${n.label.padEnd(12)} $${n.layout.envVar}, else ${roots}; reads ${folders}`;
+  }).join('\n');
+}
 
 /** Where the CLI keeps its database: the platform's user data folder. */
 export function defaultDbPath(env = process.env): string {
@@ -63,7 +77,15 @@ function day(value: string | undefined, flag: string): string | undefined {
   return normalized;
 }
 
-export function parseCli(argv: string[]): CliOptions | 'help' {
+/** parseArgs's errors in a line of our own (its text suggests `--` tricks that do not apply here). */
+function argumentError(error: NodeJS.ErrnoException): UsageError {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  if (option && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${option}; see --help`);
+  if (option && error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return new UsageError(`option ${option} needs a value; see --help`);
+  return new UsageError(`${error.message}; see --help`);
+}
+
+export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -80,13 +102,15 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
         json: { type: 'boolean' },
         'no-ingest': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw argumentError(error as NodeJS.ErrnoException);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
+  if (values.version) return 'version';
   const command = (positionals[0] ?? 'daily') as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0]}" (try --help)`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);

@@ -58,7 +58,7 @@ async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit:
   const agents = onlyGiven ? [...(options.claudeDirs.length ? ['claude' as const] : []), ...(options.codexDirs.length ? ['codex' as const] : [])] : undefined;
   const report = await engine.ingest({ roots, agents });
   const hasData = engine.db.scalar('SELECT 1 FROM usage_events LIMIT 1') !== undefined;
-  if (report.rootsFound === 0 && (explicit || !hasData)) {
+  if (report.files === 0 && (explicit || !hasData)) {
     throw new UsageError(`no transcripts found (looked in ${report.roots.map((r) => r.dir).join(', ')})`);
   }
   return report;

@@ -101,7 +101,19 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
 
   test('unknown option', async () => {
     const line = oneLineFailure(await cli(['--db', db(), 'daily', '--frobnicate']));
-    assert.match(line, /--frobnicate/);
+    assert.equal(line, 'agent-ledger: unknown option --frobnicate; see --help');
+  });
+
+  test('an option without its value', async () => {
+    const line = oneLineFailure(await cli(['daily', '--db']));
+    assert.equal(line, 'agent-ledger: option --db needs a value; see --help');
+  });
+
+  test('--version prints the version', async () => {
+    const result = await cli(['--version']);
+    assert.equal(result.code, 0, result.stderr);
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(result.stdout, `${pkg.version}\n`);
   });
 
   test('unknown agent', async () => {
@@ -125,6 +137,9 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
     for (const command of ['ingest', 'daily', 'monthly', 'session', 'projects', 'rebuild-marts', 'prices']) {
       assert.ok(result.stdout.includes(command), `usage lists ${command}`);
     }
+    for (const where of ['CLAUDE_CONFIG_DIR', '~/.config/claude', '~/.claude', 'CODEX_HOME', '~/.codex', 'AGENT_LEDGER_DB', '--version']) {
+      assert.ok(result.stdout.includes(where), `usage names ${where}:\n${result.stdout}`);
+    }
   });
 });
 
@@ -145,6 +160,14 @@ describe('no transcripts found', { concurrency: 4 }, () => {
       assert.ok(line.includes(empty.claudeRoot) && line.includes(empty.codexHome), `names the roots: ${line}`);
     });
   }
+
+  test('an empty projects/ folder: says where it looked', async () => {
+    const root = path.join(empty.base, 'claude-empty');
+    fs.mkdirSync(path.join(root, 'projects'), { recursive: true });
+    const line = oneLineFailure(await cli(['--db', path.join(empty.base, 'e.sqlite'), 'daily', '--claude-dir', root]));
+    assert.match(line, /no transcripts found/);
+    assert.ok(line.includes(root), `names the root: ${line}`);
+  });
 
   test('roots that do not exist', async () => {
     const missing = path.join(empty.base, 'nowhere');
