@@ -1,28 +1,30 @@
 #!/usr/bin/env node
+import packageJson from '../package.json';
 import type { Logger } from './core/log';
 import { defaultDbPath, parseCli, USAGE, UsageError } from './cli/options';
 import { runCli } from './cli/run-cli';
+import { terminalSafe } from './cli/terminal-text';
 
-/** Warnings and errors go to stderr, so stdout stays clean for --json. */
+/** Warnings and errors go to stderr, so stdout stays clean for --json; paths in them are made terminal-safe. */
 const stderrLogger: Logger = {
   debug() {},
   info() {},
-  warn: (m) => process.stderr.write(`warning: ${m}\n`),
-  error: (m) => process.stderr.write(`error: ${m}\n`),
+  warn: (m) => process.stderr.write(`warning: ${terminalSafe(m)}\n`),
+  error: (m) => process.stderr.write(`error: ${terminalSafe(m)}\n`),
 };
 
 async function main(): Promise<number> {
   try {
     const options = parseCli(process.argv.slice(2));
-    if (options === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+    if (options === 'help' || options === 'version') {
+      await write(process.stdout, `${options === 'help' ? USAGE : packageJson.version}\n`);
       return 0;
     }
-    process.stdout.write(`${await runCli(options, stderrLogger)}\n`);
+    await write(process.stdout, `${await runCli(options, stderrLogger)}\n`);
     return 0;
   } catch (error) {
     const message = error instanceof UsageError ? error.message : `unexpected failure: ${(error as Error).stack ?? error}`;
-    process.stderr.write(`agent-ledger: ${message}\n`);
+    await write(process.stderr, `agent-ledger: ${terminalSafe(message)}\n`);
     return 1;
   }
 }
@@ -36,7 +38,7 @@ async function statusLine(): Promise<number> {
     let db = defaultDbPath();
     try {
       const options = parseCli(process.argv.slice(2));
-      if (options !== 'help') db = options.db;
+      if (options !== 'help' && options !== 'version') db = options.db;
     } catch (error) {
       note((error as Error).message);
     }
@@ -44,7 +46,7 @@ async function statusLine(): Promise<number> {
   } catch (error) {
     note(`unexpected failure: ${(error as Error).message}`);
   }
-  process.stdout.write(`${line}\n`);
+  await write(process.stdout, `${line}\n`);
   return 0;
 }
 
@@ -58,6 +60,21 @@ function readStdin(): Promise<string> {
   });
 }
 
-void (process.argv.slice(2).includes('statusline') ? statusLine() : main()).then((code) => {
-  process.exitCode = code;
+/** Resolves once the text is handed to the operating system (or the stream failed). */
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => stream.write(text, () => resolve()));
+}
+
+// A reader that goes away (`| head`) is a normal end: nothing more can be shown, so stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+}
+
+// Exit explicitly once everything is written, rather than when the event loop drains: at that
+// natural exit Node waits for V8's background compile tasks, and one that waits for the main
+// thread to collect garbage never finishes (nodejs/node#54918), so the CLI could hang forever
+// after printing. Parser threads and the database are closed by then (run-cli, ingest).
+void (process.argv.slice(2).includes('statusline') ? statusLine() : main()).then(async (code) => {
+  await write(process.stderr, ''); // after warnings queued earlier (pipes are asynchronous on Windows)
+  process.exit(code);
 });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIsoDay, isValidTimeZone } from '../core/time';
 import type { AgentId } from '../core/usage';
+import { fileSetsOf } from '../normalizers/agent-normalizer';
 import { AGENT_IDS, NORMALIZERS, quotaOrigins, statusLineAgent } from '../normalizers/registry';
 
 export const COMMANDS = ['ingest', 'daily', 'monthly', 'session', 'projects', 'rebuild-marts', 'prices', 'blocks', 'limits', 'statusline'] as const;
@@ -63,7 +64,23 @@ ${dirOptionLines()}
   --json             machine-readable output (daily/monthly in ccusage's shape)
   --no-ingest        report from the database without reading transcripts first
   --active           blocks: only the active block, with its burn rate and projection
-  --recent           blocks: the last 3 days and the active block`;
+  --recent           blocks: the last 3 days and the active block
+  -h, --help         this text                --version  the version
+
+Where each agent's files are read (a --<agent>-dir or the environment variable replaces the defaults):
+${defaultRoots()}
+Ledger: $AGENT_LEDGER_DB when set, else the --db default above.`;
+
+/** Each agent's environment variables and default roots, and the folders read under them, from its file sets. */
+function defaultRoots(): string {
+  return NORMALIZERS.flatMap((n) => fileSetsOf(n).map((set) => {
+    const env = (set.roots.env ?? []).map((e) => `$${e.name}`);
+    const home = (set.roots.home ?? []).map((r) => `~/${r}`);
+    const editors = set.roots.editorStorage ? ['the editors\' globalStorage'] : [];
+    const folders = set.dirs.map((d) => (d ? `${d}/` : 'the root')).join(', ');
+    return `  ${n.label.padEnd(12)} ${[...env, ...home, ...editors].join(', ')}; reads ${folders}`;
+  })).join('\n');
+}
 
 /** Where the CLI keeps its database: the platform's user data folder. */
 export function defaultDbPath(env = process.env): string {
@@ -87,7 +104,15 @@ function day(value: string | undefined, flag: string): string | undefined {
 
 const DIR_OPTIONS = Object.fromEntries(AGENT_IDS.map((agent) => [`${agent}-dir`, { type: 'string' as const, multiple: true as const }]));
 
-export function parseCli(argv: string[]): CliOptions | 'help' {
+/** parseArgs's errors in a line of our own (its text suggests `--` tricks that do not apply here). */
+function argumentError(error: NodeJS.ErrnoException): UsageError {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  if (option && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${option}; see --help`);
+  if (option && error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return new UsageError(`option ${option} needs a value; see --help`);
+  return new UsageError(`${error.message}; see --help`);
+}
+
+export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -105,13 +130,15 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
         active: { type: 'boolean' },
         recent: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw argumentError(error as NodeJS.ErrnoException);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
+  if (values.version) return 'version';
   const command = (positionals[0] ?? 'daily') as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0]}" (try --help)`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);

@@ -12,6 +12,7 @@ import { displayModel, toCcusageReport } from '../readers/ccusage-format';
 import type { ReportFilter } from '../readers/types';
 import { blocksReport } from './blocks';
 import { limitsReport } from './limits';
+import { terminalSafe } from './terminal-text';
 import { formatInt, formatUsd, renderTable } from './text-table';
 import { UsageError, type CliOptions } from './options';
 
@@ -129,7 +130,7 @@ async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit:
   const given = Object.keys(options.dirs);
   const report = await engine.ingest({ roots: options.dirs, agents: given.length > 0 ? given : undefined, ledgerDir: engine.ledger.dir });
   const hasData = engine.ledger.months.months().length > 0;
-  if (report.rootsFound === 0 && (explicit || !hasData)) {
+  if (report.files === 0 && (explicit || !hasData)) {
     throw new UsageError(`no transcripts found (looked in ${[...new Set(report.roots.map((r) => r.dir))].join(', ')})`);
   }
   return report;
@@ -196,7 +197,7 @@ function prices(engine: LedgerEngine, json: boolean): string {
     [false, true, true, true, true, true, false, true],
   );
   const missing = unpriced.length
-    ? `\n\nUnpriced models seen (counted at $0):\n${unpriced.map((u) => `  ${displayModel(u.model, 'standard')}  ${formatInt(u.totalTokens)} tokens, ${u.firstDay} … ${u.lastDay}`).join('\n')}`
+    ? `\n\nUnpriced models seen (counted at $0):\n${unpriced.map((u) => `  ${terminalSafe(displayModel(u.model, 'standard'))}  ${formatInt(u.totalTokens)} tokens, ${u.firstDay} … ${u.lastDay}`).join('\n')}`
     : '\n\nNo unpriced models seen.';
   return `USD per million tokens\n${text}${missing}`;
 }

@@ -112,7 +112,11 @@ export interface AgentNormalizer<State = unknown> {
   initialState(filePath: string): State;
   /** The alias group of a request key stored by Agent Ledger 0.1.0 (which kept keys, not groups). */
   legacyAlias?(key: string, replica: boolean): AliasGroup | undefined;
-  /** One parsed JSON line to a usage record, or undefined when the line carries no new usage. */
+  /**
+   * One parsed JSON line to a usage record, or undefined when the line carries no new usage.
+   * Throws `RejectedLine` for a line that must not be counted (it is skipped and logged), and
+   * then leaves `state` as it was.
+   */
   normalize(line: unknown, offset: number, state: State, filePath: string): UsageRecord | undefined;
   /**
    * Quota readings one parsed line carries (optional: few agents write any). Called on the
@@ -171,9 +175,26 @@ export function asString(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** A token count: a non-negative finite integer, else 0. */
-export function tokenCount(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+/** A line that parses but must not be counted; `kind` says why in a few words, never quoting the line. */
+export class RejectedLine extends Error {
+  constructor(readonly kind: string) {
+    super(kind);
+    this.name = 'RejectedLine';
+  }
+}
+
+/** No single request comes near this many tokens of one kind; a count beyond it is damage. */
+export const MAX_TOKENS_PER_REQUEST = 1e10;
+
+/**
+ * A token count of one request: absent (or null) is 0; a non-negative safe integer below
+ * `limit` is itself; anything else (huge, negative, fractional, a string) rejects the line,
+ * since clamping would count a guess.
+ */
+export function tokenCount(value: unknown, limit = MAX_TOKENS_PER_REQUEST): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < limit) return value;
+  throw new RejectedLine('token count out of range');
 }
 
 export function parseTimestamp(value: unknown): number | undefined {

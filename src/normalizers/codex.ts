@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { RecordFlag, type Speed, type UsageRecord } from '../core/usage';
-import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+import { forkReplay, isInherited, onTurnStarted, type ForkReplay } from './codex-fork';
+import { asObject, asString, MAX_TOKENS_PER_REQUEST, parseTimestamp, RejectedLine, tokenCount, type AgentNormalizer } from './agent-normalizer';
 import { codexLimits } from './codex-limits';
 
 export const CODEX_FALLBACK_MODEL = 'gpt-5';
@@ -19,13 +20,12 @@ export interface CodexFileState {
   cwd: string;
   model: string | undefined;
   speed: Speed;
-  /** Cumulative totals at the previous token_count event of this file. */
+  /** Cumulative totals as of the previous token_count event of this file. */
   previous: Totals | undefined;
-  /** A forked sub-agent file first replays its parent's events in one burst. */
-  forked: boolean;
-  /** Time of the previous replayed event while the burst lasts. */
-  replayLastTs: number | undefined;
-  replayOver: boolean;
+  /** Whether the file's own session_meta was read (later ones are copied ancestors'). */
+  metaSeen?: boolean;
+  /** Set in a forked file until its copy of the parent's history ends. */
+  fork?: ForkReplay;
 }
 
 /**
@@ -42,7 +42,7 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
     defaultRoots: ['.codex'],
     transcriptDirs: ['sessions', 'archived_sessions'],
   },
-  markers: ['"token_count"', '"turn_context"', '"session_meta"', '"thread_settings_applied"'],
+  markers: ['"token_count"', '"turn_context"', '"session_meta"', '"thread_settings_applied"', '"task_started"', '"turn_started"'],
 
   fileRank(relativePath) {
     return relativePath.startsWith('archived_sessions') ? 1 : 0;
@@ -55,9 +55,6 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
       model: undefined,
       speed: 'standard',
       previous: undefined,
-      forked: false,
-      replayLastTs: undefined,
-      replayOver: false,
     };
   },
 
@@ -67,13 +64,14 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
     if (!entry || !payload) return undefined;
     switch (entry.type) {
       case 'session_meta':
-        readSessionMeta(payload, state);
+        if (!state.metaSeen) readSessionMeta(entry, payload, state);
         return undefined;
       case 'turn_context':
         readTurnContext(payload, state);
         return undefined;
       case 'event_msg':
         if (payload.type === 'thread_settings_applied') readServiceTier(payload, state);
+        if (state.fork && (payload.type === 'task_started' || payload.type === 'turn_started')) onTurnStarted(state.fork, payload.started_at);
         return payload.type === 'token_count' ? tokenCountRecord(entry, payload, offset, state) : undefined;
       default:
         return undefined;
@@ -84,12 +82,14 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
   limitsHint: { name: 'Codex', how: 'writes them into its rollouts' },
 };
 
-function readSessionMeta(payload: Record<string, unknown>, state: CodexFileState): void {
+function readSessionMeta(entry: Record<string, unknown>, payload: Record<string, unknown>, state: CodexFileState): void {
+  state.metaSeen = true;
   state.sessionId = asString(payload.id) ?? state.sessionId;
   state.cwd = asString(payload.cwd) ?? state.cwd;
   const subagent = asObject(asObject(payload.source)?.subagent);
   const spawned = subagent !== undefined && (subagent.thread_spawn !== undefined || subagent.threadSpawn !== undefined);
-  if (spawned || asString(payload.forked_from_id) !== undefined) state.forked = true;
+  const start = parseTimestamp(payload.timestamp) ?? parseTimestamp(entry.timestamp);
+  if ((spawned || asString(payload.forked_from_id) !== undefined) && start !== undefined) state.fork = forkReplay(start);
 }
 
 function readTurnContext(payload: Record<string, unknown>, state: CodexFileState): void {
@@ -113,13 +113,15 @@ function tokenCountRecord(
   const info = asObject(payload.info);
   const ts = parseTimestamp(entry.timestamp);
   if (!info || ts === undefined) return undefined;
-  const totals = readTotals(info.total_token_usage);
-  const last = readTotals(info.last_token_usage);
+  const totals = readTotals(info.total_token_usage, SESSION_TOTAL_LIMIT);
+  const last = readTotals(info.last_token_usage, MAX_TOKENS_PER_REQUEST);
   if (!totals && !last) return undefined;
 
   const turn = turnUsage(totals, last, state.previous);
-  if (totals) state.previous = totals;
-  if (isReplay(ts, state) || !turn || turn.total === 0) return undefined;
+  if (turn) checkTurn(turn);
+  state.previous = totals ?? (last ? add(state.previous, last) : state.previous);
+  if (state.fork && isInherited(state.fork, ts)) return undefined;
+  if (!turn || turn.total === 0) return undefined;
 
   const model = asString(info.model) ?? state.model;
   const resolvedModel = model ?? CODEX_FALLBACK_MODEL;
@@ -159,34 +161,38 @@ function turnUsage(totals: Totals | undefined, last: Totals | undefined, previou
   };
 }
 
-const REPLAY_GAP_MS = 1000;
-
-/**
- * In a forked file, the leading burst of events (each within a second of the previous)
- * is the parent's history replayed: it sets the baseline and counts nothing.
- */
-function isReplay(ts: number, state: CodexFileState): boolean {
-  if (!state.forked || state.replayOver) return false;
-  if (state.replayLastTs === undefined || ts - state.replayLastTs <= REPLAY_GAP_MS) {
-    state.replayLastTs = ts;
-    return true;
-  }
-  state.replayOver = true;
-  return false;
+/** Totals when an event gave only this turn's usage: the running sum must not fall behind. */
+function add(previous: Totals | undefined, turn: Totals): Totals {
+  if (!previous) return turn;
+  return {
+    input: previous.input + turn.input,
+    cached: previous.cached + turn.cached,
+    output: previous.output + turn.output,
+    reasoning: previous.reasoning + turn.reasoning,
+    total: previous.total + turn.total,
+  };
 }
 
-function readTotals(value: unknown): Totals | undefined {
+/** Cumulative session totals may pass the per-request bound; they must stay exact integers. */
+const SESSION_TOTAL_LIMIT = Number.MAX_SAFE_INTEGER;
+
+function readTotals(value: unknown, limit: number): Totals | undefined {
   const usage = asObject(value);
   if (!usage) return undefined;
-  const input = tokenCount(usage.input_tokens);
-  const output = tokenCount(usage.output_tokens);
+  const input = tokenCount(usage.input_tokens, limit);
+  const output = tokenCount(usage.output_tokens, limit);
   return {
     input,
-    cached: tokenCount(usage.cached_input_tokens),
+    cached: tokenCount(usage.cached_input_tokens, limit),
     output,
-    reasoning: tokenCount(usage.reasoning_output_tokens),
-    total: tokenCount(usage.total_tokens) || input + output,
+    reasoning: tokenCount(usage.reasoning_output_tokens, limit),
+    total: tokenCount(usage.total_tokens, limit) || input + output,
   };
+}
+
+/** One turn is one request: bounded like any request's counts. */
+function checkTurn(turn: Totals): void {
+  if (Object.values(turn).some((n) => n >= MAX_TOKENS_PER_REQUEST)) throw new RejectedLine('token count out of range');
 }
 
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;

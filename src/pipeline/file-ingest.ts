@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import type { Logger } from '../core/log';
 import type { AnyNormalizer } from '../normalizers/agent-normalizer';
-import { headHash, headHashLength, identityOf } from '../sources/file-fingerprint';
+import { fingerprint, identityOf } from '../sources/file-fingerprint';
 import type { TranscriptFile } from '../sources/file-listing';
-import { planRead, type FileMemory } from '../sources/read-plan';
+import { planRead, type FileMemory, type ReadPlan } from '../sources/read-plan';
+import { NotRegularFile, openTranscript } from '../sources/transcript-open';
 import { statWholeFile } from '../sources/whole-file';
 import type { EventWriter } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
@@ -49,30 +50,32 @@ export function loadStoredFiles(db: LedgerDb): StoredFiles {
 export function planFile(stored: StoredFile | undefined, normalizer: AnyNormalizer, file: TranscriptFile, log: Logger): FilePlan {
   if (file.root.kind !== 'lines') return planWholeFile(stored, normalizer, file, log);
   let stat: fs.Stats;
+  let plan: ReadPlan;
   try {
     stat = fs.statSync(file.path);
+    if (!stat.isFile()) throw new NotRegularFile(file.path);
+    const now = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) };
+    plan = planRead(stored, now, () => fingerprintNow(file.path, stored!.readOffset));
   } catch (error) {
     return { read: false, outcome: missingOrUnreadable(file, error, log) };
   }
-  const now = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) };
-  const plan = planRead(stored, now, () => headHashNow(file.path, headHashLength(stored!.headHash)));
   if (plan.kind === 'unchanged') return { read: false, outcome: { plan: 'unchanged', bytes: 0, invalidLines: 0 } };
   if (plan.kind === 'restart' && plan.reason !== 'new') {
     log.info(`${file.path} was ${plan.reason}; reading it again from the start (requests already counted are not counted again)`);
   }
-  const append = plan.kind === 'append';
+  const from = plan.kind === 'append' ? plan.from : 0;
   return {
     read: true,
     kind: plan.kind,
     stored,
-    bytes: stat.size - (append ? plan.from : 0),
+    bytes: stat.size - from,
     request: {
       path: file.path,
       agent: normalizer.agent,
       set: file.root.set,
       kind: 'lines',
-      from: append ? plan.from : 0,
-      state: append && stored?.parserState ? JSON.parse(stored.parserState) : undefined,
+      from,
+      state: plan.kind === 'append' && stored?.parserState ? JSON.parse(stored.parserState) : undefined,
     },
   };
 }
@@ -125,6 +128,7 @@ export function recordFile(
 ): FileOutcome {
   if (!result.ok) {
     if (result.code === 'ENOENT') return { plan: 'vanished', bytes: 0, invalidLines: 0 };
+    if (result.code === 'ENOTREG') return missingOrUnreadable(file, new NotRegularFile(file.path), log);
     log.error(`failed to ingest ${file.path}: ${result.message}; it will be retried next time`);
     return { plan: 'failed', bytes: 0, invalidLines: 0 };
   }
@@ -139,10 +143,10 @@ export function recordFile(
 
 function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void {
   for (const line of parsed.invalid) {
-    const what = file.root.kind === 'lines' ? `invalid JSON at byte ${line.offset} skipped` : `unreadable ${file.root.kind} skipped until it changes`;
-    log.warn(`${file.path}: ${what} (${line.message})`);
+    const what = file.root.kind === 'lines' ? `${line.kind} at byte ${line.offset} skipped` : `unreadable ${file.root.kind} skipped until it changes (${line.kind})`;
+    log.warn(`${file.path}: ${what}`);
   }
-  if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid JSON lines skipped in all`);
+  if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid lines skipped in all`);
 }
 
 function saveFileMemory(db: LedgerDb, fileId: number, parsed: ParsedFile): void {
@@ -154,10 +158,10 @@ function saveFileMemory(db: LedgerDb, fileId: number, parsed: ParsedFile): void 
   );
 }
 
-function headHashNow(path: string, length: number): string {
-  const fd = fs.openSync(path, 'r');
+function fingerprintNow(path: string, offset: number): string {
+  const { fd } = openTranscript(path);
   try {
-    return headHash(fd, length);
+    return fingerprint(fd, offset);
   } finally {
     fs.closeSync(fd);
   }
@@ -165,7 +169,8 @@ function headHashNow(path: string, length: number): string {
 
 function missingOrUnreadable(file: TranscriptFile, error: unknown, log: Logger): FileOutcome {
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { plan: 'vanished', bytes: 0, invalidLines: 0 };
-  log.warn(`cannot read ${file.path}: ${(error as Error).message}; skipped`);
+  if (error instanceof NotRegularFile) log.warn(`${error.message}; skipped`);
+  else log.warn(`cannot read ${file.path}: ${(error as Error).message}; skipped`);
   return { plan: 'unreadable', bytes: 0, invalidLines: 0 };
 }
 

@@ -4,7 +4,7 @@ import { compactReadings, type LimitSnapshot } from '../core/limits';
 import type { Logger } from '../core/log';
 import type { LimitSource } from '../normalizers/limit-source';
 import { LIMIT_SOURCES } from '../normalizers/registry';
-import { headHash, headHashLength, identityOf } from '../sources/file-fingerprint';
+import { fingerprint, identityOf } from '../sources/file-fingerprint';
 import { scanLines } from '../sources/line-scanner';
 import { planRead } from '../sources/read-plan';
 import type { LedgerDb } from '../store/ledger-db';
@@ -35,22 +35,23 @@ function ingestOne(db: LedgerDb, source: LimitSource, file: string, log: Logger)
     const stat = fs.fstatSync(fd);
     const stored = loadStoredFile(db, file);
     const plan = planRead(stored, { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat) }, () =>
-      headHash(fd, headHashLength(stored!.headHash)));
+      fingerprint(fd, stored!.readOffset));
     if (plan.kind === 'unchanged') return 0;
     const readings: LimitSnapshot[] = [];
     let invalid = 0;
     const markers = source.markers.map((m) => Buffer.from(m));
-    const scan = scanLines(fd, plan.kind === 'append' ? plan.from : 0, markers, (text) => {
+    const onLine = (text: string) => {
       try {
         readings.push(...(source.read(JSON.parse(text)) ?? []));
       } catch {
         invalid++;
       }
-    });
+    };
+    const scan = scanLines(fd, plan.kind === 'append' ? plan.from : 0, { markers, onLine, until: stat.size });
     if (invalid) log.warn(`${file}: ${invalid} invalid lines skipped`);
     const id = stored?.id ?? insertSource(db, file, source.id);
     db.run('UPDATE source_files SET size = ?, mtime_ms = ?, identity = ?, head_hash = ?, read_offset = ?, missing = 0 WHERE id = ?',
-      [stat.size, Math.trunc(stat.mtimeMs), identityOf(stat), headHash(fd, scan.endOffset), scan.endOffset, id]);
+      [stat.size, Math.trunc(stat.mtimeMs), identityOf(stat), fingerprint(fd, scan.endOffset), scan.endOffset, id]);
     return recordLimits(db, compactReadings(readings));
   } finally {
     fs.closeSync(fd);

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import { compactReadings, type LimitSnapshot } from '../core/limits';
 import { billableTotal, type AgentId, type UsageRecord } from '../core/usage';
-import type { FileKind } from '../normalizers/agent-normalizer';
+import { RejectedLine, type FileKind } from '../normalizers/agent-normalizer';
 import { normalizerFor } from '../normalizers/registry';
-import { headHash, identityOf } from '../sources/file-fingerprint';
-import { scanLines } from '../sources/line-scanner';
+import { fingerprint, identityOf } from '../sources/file-fingerprint';
+import { MAX_LINE_BYTES, scanLines } from '../sources/line-scanner';
+import { openTranscript } from '../sources/transcript-open';
 
 /** What to read: plain data, so that it can be handed to a worker thread. */
 export interface ParseRequest {
@@ -20,7 +21,8 @@ export interface ParseRequest {
 
 export interface InvalidLine {
   offset: number;
-  message: string;
+  /** What is wrong with the line, in a few words: never its content (the parser's message may quote it). */
+  kind: string;
 }
 
 export interface ParsedFile {
@@ -56,43 +58,75 @@ function markersOf(agent: AgentId): Buffer[] {
  */
 export function parseFile(request: ParseRequest): ParseResult {
   let fd: number;
+  let stat: fs.Stats;
   try {
-    fd = fs.openSync(request.path, 'r');
+    ({ fd, stat } = openTranscript(request.path));
   } catch (error) {
-    return { ok: false, message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
+    return failure(error);
   }
   try {
     const normalizer = normalizerFor(request.agent);
-    const stat = fs.fstatSync(fd);
     const state = request.state ?? normalizer.initialState(request.path);
     const records: UsageRecord[] = [];
     const limits: LimitSnapshot[] = [];
     const invalid: InvalidLine[] = [];
     let invalidCount = 0;
-    const scan = scanLines(fd, request.from, markersOf(request.agent), (text, offset) => {
+    const onLine = (text: string, offset: number) => {
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
-      } catch (error) {
-        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, message: (error as Error).message });
+      } catch {
+        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: 'invalid JSON' });
         return;
       }
-      const record = normalizer.normalize(parsed, offset, state, request.path);
+      let record: UsageRecord | undefined;
+      try {
+        record = normalizer.normalize(parsed, offset, state, request.path);
+      } catch (error) {
+        if (!(error instanceof RejectedLine)) throw error;
+        if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: error.kind });
+        return;
+      }
       if (record) fold(records, record);
       const readings = normalizer.readLimits?.(parsed, state);
       if (readings) limits.push(...readings);
-    });
+    };
+    const scan = scanLines(fd, request.from, { markers: markersOf(request.agent), onLine, isWholeLine: isJsonObject, until: stat.size });
+    for (const offset of scan.oversized) {
+      if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB` });
+    }
     return {
       ok: true,
       file: {
         records, limits: compactReadings(limits), endOffset: scan.endOffset, bytesRead: scan.bytesRead, invalid, invalidCount, state,
-        headHash: headHash(fd, scan.endOffset), size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat),
+        headHash: fingerprint(fd, scan.endOffset), size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat),
       },
     };
   } catch (error) {
-    return { ok: false, message: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
+    return failure(error);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * A file system error's message names only the path; any other error (a bug) is described by
+ * its type and where it was thrown, since its message could quote the line being read.
+ */
+function failure(error: unknown): ParseResult {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined) return { ok: false, message: (error as Error).message, code };
+  const where = (error as Error).stack?.split('\n').find((l) => l.trimStart().startsWith('at '))?.trim();
+  return { ok: false, message: `${(error as Error).name ?? 'error'}${where ? ` ${where}` : ''}` };
+}
+
+/** A JSON object cannot grow into a longer valid line: once it parses, the line is whole. */
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }
 

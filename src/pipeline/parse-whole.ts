@@ -37,7 +37,7 @@ export function parseDocument(request: ParseRequest): ParseResult {
   try {
     document = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    return invalid({ ...stat, size: bytes.length }, (error as Error).message);
+    return invalid({ ...stat, size: bytes.length }, 'not valid JSON');
   }
   const sidecars: Record<string, string | undefined> = {};
   for (const name of set.sidecars?.(request.path) ?? []) sidecars[name] = readIfPresent(path.join(path.dirname(request.path), name))?.toString('utf8');
@@ -63,7 +63,7 @@ export async function parseSqlite(request: ParseRequest): Promise<ParseResult> {
   try {
     rows = queryFirstThatRuns(await loadSqlJs(), image, set.queries, since);
   } catch (error) {
-    return invalid(stat, `not a readable SQLite database (${(error as Error).message})`, { since });
+    return invalid(stat, 'not a readable SQLite database', { since });
   }
   const records: UsageRecord[] = [];
   let watermark = since;
@@ -126,7 +126,7 @@ function parsed(stat: WholeFileStat, records: UsageRecord[], state: unknown): Pa
 }
 
 function invalid(stat: WholeFileStat, message: string, state: unknown = null): ParseResult {
-  return { ok: true, file: wholeFile(stat, [], [{ offset: 0, message }], state) };
+  return { ok: true, file: wholeFile(stat, [], [{ offset: 0, kind: message }], state) };
 }
 
 function wholeFile(stat: WholeFileStat, records: UsageRecord[], invalidAt: ParsedFile['invalid'], state: unknown): ParsedFile {

@@ -1,24 +1,27 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 
-const HEAD_BYTES = 1024;
+const WINDOW_BYTES = 1024;
 
 export function identityOf(stat: fs.Stats): string {
   return `${stat.dev}:${stat.ino}`;
 }
 
 /**
- * `<length>:<sha1>` of the file's first bytes, up to 1 KiB and never past `limit`
- * (the bytes already consumed). Re-hashing the same length later tells whether the
- * start of the file was rewritten in place.
+ * What the bytes already consumed (up to `offset`) looked like: the hash of the file's first
+ * KiB and of the KiB just before `offset`, as `<length>:<sha1>|<length>:<sha1>`. Computing it
+ * again at the same offset tells whether the file was rewritten in place: at its start, or
+ * anywhere up to where reading stopped (a truncated file that regrew, a resumed session
+ * rewritten at the same size).
  */
-export function headHash(fd: number, limit: number): string {
-  const length = Math.min(HEAD_BYTES, limit);
-  const buffer = Buffer.alloc(length);
-  const read = length > 0 ? fs.readSync(fd, buffer, 0, length, 0) : 0;
-  return `${read}:${createHash('sha1').update(buffer.subarray(0, read)).digest('hex')}`;
+export function fingerprint(fd: number, offset: number): string {
+  const head = Math.min(WINDOW_BYTES, offset);
+  const tail = Math.min(WINDOW_BYTES, offset);
+  return `${windowHash(fd, 0, head)}|${windowHash(fd, offset - tail, tail)}`;
 }
 
-export function headHashLength(hash: string): number {
-  return Number(hash.slice(0, hash.indexOf(':')));
+function windowHash(fd: number, position: number, length: number): string {
+  const buffer = Buffer.alloc(length);
+  const read = length > 0 ? fs.readSync(fd, buffer, 0, length, position) : 0;
+  return `${read}:${createHash('sha1').update(buffer.subarray(0, read)).digest('hex')}`;
 }

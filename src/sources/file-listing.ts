@@ -13,7 +13,8 @@ export interface TranscriptFile {
 
 /**
  * The files of one folder that belong to its file set, in the normalizer's reading order.
- * A missing folder is normal (agent not used yet); an unreadable one is logged and skipped.
+ * A missing folder is normal (agent not used yet); an unreadable one, or a file in its place,
+ * is logged and skipped.
  */
 export function listTranscripts(root: TranscriptRoot, set: FileSet, fileRank: (relative: string) => number, log: Logger): TranscriptFile[] {
   const files: TranscriptFile[] = [];
@@ -45,7 +46,8 @@ function walk(dir: string, depth: number, log: Logger, visit: (file: string) => 
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') log.warn(`cannot read folder ${dir}: ${(error as Error).message}; skipped`);
+    if (code === 'ENOTDIR') log.warn(`${dir} is not a folder; skipped`);
+    else if (code !== 'ENOENT') log.warn(`cannot read folder ${dir}: ${(error as Error).message}; skipped`);
     return;
   }
   for (const entry of entries) {

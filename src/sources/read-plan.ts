@@ -3,6 +3,7 @@ export interface FileMemory {
   size: number;
   mtimeMs: number;
   identity: string;
+  /** `fingerprint()` of the bytes before `readOffset` (stored as head_hash). */
   headHash: string;
   readOffset: number;
 }
@@ -20,8 +21,8 @@ export type ReadPlan =
 
 /**
  * Decides how to read a file. Restarting is always safe (the ledger dedupes every
- * request it has already counted); appending is the fast path. `headHashNow` (the hash
- * of the same leading bytes `memory.headHash` covered) is read only when the file changed.
+ * request it has already counted); appending is the fast path. `headHashNow` (the
+ * fingerprint at `memory.readOffset`, as stored) is read only when the file changed.
  */
 export function planRead(memory: FileMemory | undefined, now: FileNow, headHashNow: () => string): ReadPlan {
   if (!memory) return { kind: 'restart', reason: 'new' };

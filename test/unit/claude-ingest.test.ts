@@ -145,6 +145,25 @@ describe('Claude counting rules', () => {
     assert.equal(eventTotals(engine).output, 9);
   });
 
+  test('a line written with spaces after the colons and commas counts (ccusage skips it)', async () => {
+    // As Python's json.dumps writes it (real corpus: claude-code-log's sidechain_integrated.jsonl).
+    const spaced = (text: string) => JSON.stringify(JSON.parse(text), null, 1).replace(/\n\s*/g, ' ').replace(/([[{]) /g, '$1').replace(/ ([\]}])/g, '$1');
+    const text = spaced(line({ messageId: 'm1', requestId: 'r1', ts: T, input: 7, output: 11 }));
+    assert.match(text, /"usage": \{"input_tokens": 7, /);
+    dir.write(dir.claudePath('-work-app/s1.jsonl'), [text]);
+    await ingestAll(engine, dir);
+    assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [7, 11]);
+  });
+
+  test('costUSD in old transcripts is not used: tokens are priced from the table', async () => {
+    const old = JSON.parse(line({ messageId: 'm1', requestId: 'r1', ts: T, model: 'claude-sonnet-4-20250514', input: 1000, output: 100 }));
+    old.costUSD = 99;
+    dir.write(dir.claudePath('-work-app/s1.jsonl'), [JSON.stringify(old)]);
+    await ingestAll(engine, dir);
+    // Sonnet 4: $3 input, $15 output per million.
+    assert.equal(engine.readers.periodTotals().costUsd, (1000 * 3 + 100 * 15) / 1e6);
+  });
+
   test('project comes from cwd; without cwd from the folder slug; the session from sessionId', async () => {
     dir.write(dir.claudePath('-work-app/s1.jsonl'), [line({ messageId: 'm1', requestId: 'r1', ts: T, cwd: '/home/me/my.repo', sessionId: 'abc' })]);
     const noCwd = JSON.parse(line({ messageId: 'm2', requestId: 'r2', ts: T, sessionId: 'def' }));

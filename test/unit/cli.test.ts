@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -101,7 +101,19 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
 
   test('unknown option', async () => {
     const line = oneLineFailure(await cli(['--db', db(), 'daily', '--frobnicate']));
-    assert.match(line, /--frobnicate/);
+    assert.equal(line, 'agent-ledger: unknown option --frobnicate; see --help');
+  });
+
+  test('an option without its value', async () => {
+    const line = oneLineFailure(await cli(['daily', '--db']));
+    assert.equal(line, 'agent-ledger: option --db needs a value; see --help');
+  });
+
+  test('--version prints the version', async () => {
+    const result = await cli(['--version']);
+    assert.equal(result.code, 0, result.stderr);
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(result.stdout, `${pkg.version}\n`);
   });
 
   test('unknown agent', async () => {
@@ -125,6 +137,9 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
     for (const command of ['ingest', 'daily', 'monthly', 'session', 'projects', 'rebuild-marts', 'prices']) {
       assert.ok(result.stdout.includes(command), `usage lists ${command}`);
     }
+    for (const where of ['CLAUDE_CONFIG_DIR', '~/.config/claude', '~/.claude', 'CODEX_HOME', '~/.codex', 'AGENT_LEDGER_DB', '--version']) {
+      assert.ok(result.stdout.includes(where), `usage names ${where}:\n${result.stdout}`);
+    }
   });
 });
 
@@ -145,6 +160,14 @@ describe('no transcripts found', { concurrency: 4 }, () => {
       assert.ok(line.includes(empty.claudeRoot) && line.includes(empty.codexHome), `names the roots: ${line}`);
     });
   }
+
+  test('an empty projects/ folder: says where it looked', async () => {
+    const root = path.join(empty.base, 'claude-empty');
+    fs.mkdirSync(path.join(root, 'projects'), { recursive: true });
+    const line = oneLineFailure(await cli(['--db', path.join(empty.base, 'e.sqlite'), 'daily', '--claude-dir', root]));
+    assert.match(line, /no transcripts found/);
+    assert.ok(line.includes(root), `names the root: ${line}`);
+  });
 
   test('roots that do not exist', async () => {
     const missing = path.join(empty.base, 'nowhere');
@@ -493,5 +516,64 @@ describe('--db that cannot be used: exit 1 with one clear line', () => {
     const line = oneLineFailure(await cli(['--db', dbPath, 'daily', ...roots()]));
     assert.ok(line.includes(dbPath) || line.includes(file), `names the path: ${line}`);
     assert.equal(fs.readFileSync(file, 'utf8'), 'not a folder');
+  });
+});
+
+describe('transcripts that are not regular files', { skip: process.platform === 'win32' && 'no FIFOs or /dev/zero' }, () => {
+  let base: TranscriptDir;
+  before(() => {
+    base = new TranscriptDir('agent-ledger-cli-special-');
+    writeTinyCorpus(base);
+  });
+  after(() => base.dispose());
+
+  test('a *.jsonl link to a FIFO or to /dev/zero is skipped with one line each; the rest is read', async () => {
+    const fifo = path.join(base.base, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const toFifo = base.claudePath('-work-app/fifo.jsonl');
+    const toZero = base.claudePath('-work-app/zero.jsonl');
+    fs.symlinkSync(fifo, toFifo);
+    fs.symlinkSync('/dev/zero', toZero);
+    const started = Date.now();
+    const result = await cli(['--db', path.join(base.base, 'special.sqlite'), 'ingest', '--claude-dir', base.claudeRoot]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(Date.now() - started < 15_000, 'no hang');
+    const warnings = lines(result.stderr);
+    assert.equal(warnings.length, 2, result.stderr);
+    for (const link of [toFifo, toZero]) {
+      assert.ok(warnings.some((l) => l.includes(link) && l.includes('not a regular file')), `one line for ${link}:\n${result.stderr}`);
+    }
+    assert.match(result.stdout, /events: 3 new requests/);
+  });
+});
+
+describe('hostile names in text output', () => {
+  let base: TranscriptDir;
+  const model = 'claude-x\u001b]0;pwned\u0007\nfake row\u009b31m';
+  const cwd = '/work/\u001b[31mred\r\nrow\u2028';
+  before(() => {
+    base = new TranscriptDir('agent-ledger-cli-hostile-');
+    base.write(base.claudePath('-work-red/s.jsonl'), [
+      claudeAssistant({ messageId: 'm1', requestId: 'r1', sessionId: 's\u0007', cwd, model, ts: '2026-11-20T10:00:00.000Z' }),
+    ]);
+  });
+  after(() => base.dispose());
+  const args = (command: string, ...rest: string[]) => ['--db', path.join(base.base, 'hostile.sqlite'), command, '--claude-dir', base.claudeRoot, '-z', 'UTC', ...rest];
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+  for (const command of ['daily', 'monthly', 'session', 'projects', 'prices']) {
+    test(`${command}: control characters are escaped, one row per line`, async () => {
+      const result = await cli(args(command));
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stdout, CONTROL);
+      assert.ok(!lines(result.stdout).some((l) => l.startsWith('fake row') || l.startsWith('row')), result.stdout);
+      assert.ok(result.stdout.includes('\\x1b'), result.stdout);
+    });
+  }
+
+  test('--json keeps the exact strings', async () => {
+    const result = await cli(args('projects', '--json'));
+    const { projects } = JSON.parse(result.stdout) as { projects: { project: string; primaryModel: string }[] };
+    assert.deepEqual([projects[0]!.project, projects[0]!.primaryModel], [cwd, model]);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { MemoryLogger } from '../../src/core/log';
 import type { LedgerEngine } from '../../src/pipeline/engine';
 import { eventTotals, ingestAll, memoryEngine } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
@@ -12,9 +13,10 @@ const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, s)).toISOString
 describe('Codex counting rules', () => {
   let dir: TranscriptDir;
   let engine: LedgerEngine;
+  let log: MemoryLogger;
   beforeEach(async () => {
     dir = new TranscriptDir();
-    ({ engine } = await memoryEngine());
+    ({ engine, log } = await memoryEngine());
   });
   afterEach(() => {
     engine.close();
@@ -85,6 +87,76 @@ describe('Codex counting rules', () => {
     ]);
     await ingestAll(engine, dir);
     assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [500, 50]);
+  });
+
+  test('an absurd Codex count skips the event (logged), and the next turn is counted from the last sound totals', async () => {
+    const file = dir.write(dir.codexPath(FILE), [
+      codexMeta(at(0), ID),
+      codexTurnContext(at(0), 'gpt-5'),
+      tokens(at(1), { input: 1000, output: 100 }),
+      tokens(at(2), { input: 2 ** 62, output: 200 }),
+      tokens(at(3), { input: 1500, output: 150 }, { input: 1e12, output: 50 }),
+      tokens(at(4), { input: 1800, output: 160 }),
+    ]);
+    const report = await engine.ingest({ roots: dir.roots });
+    assert.equal(report.invalidLines, 2);
+    assert.ok(log.has('warn', `${file}: token count out of range at byte`), log.lines.join('\n'));
+    assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [1800, 160]);
+  });
+
+  test('a fork: a live event exactly 1 s after its one replayed row is live (CodexBar harness-smoke: 15/2)', async () => {
+    const ts = (s: number) => `2026-07-11T12:00:0${s}Z`;
+    const usage = (input: number, output: number) => ({ input_tokens: input, cached_input_tokens: 0, output_tokens: output });
+    const row = (s: number, last: [number, number], total: [number, number]) => JSON.stringify({ type: 'event_msg', timestamp: ts(s),
+      payload: { type: 'token_count', info: { model: 'gpt-5', last_token_usage: usage(...last), total_token_usage: usage(...total) } } });
+    dir.write(dir.codexPath('sessions/2026/07/11/parent.jsonl'), [
+      JSON.stringify({ type: 'session_meta', timestamp: ts(0), payload: { id: 'parent-session' } }),
+      row(1, [10, 1], [10, 1]),
+    ]);
+    dir.write(dir.codexPath('archived_sessions/child.jsonl'), [
+      JSON.stringify({ type: 'session_meta', timestamp: ts(2), payload: { id: 'child-session', forked_from_id: 'parent-session' } }),
+      JSON.stringify({ type: 'turn_context', timestamp: ts(2), payload: { model: 'gpt-5' } }),
+      row(3, [10, 1], [10, 1]),
+      row(4, [5, 1], [15, 2]),
+    ]);
+    await ingestAll(engine, dir);
+    assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [15, 2]);
+  });
+
+  test('a fork: inherited turns (started before the fork) count nothing however long the replay; the ancestor\'s session_meta changes nothing', async () => {
+    const leaf = '0199a213-81c0-7800-8aa1-00000000f0c1';
+    const line = (ts: string, type: string, payload: Record<string, unknown>) => JSON.stringify({ timestamp: ts, type, payload });
+    const started = (ts: string, startedAt: string) => line(ts, 'event_msg', { type: 'task_started', turn_id: ts, started_at: Date.parse(startedAt) / 1000 });
+    const total = (ts: string, input: number, cached: number, output: number) => line(ts, 'event_msg', { type: 'token_count',
+      info: { total_token_usage: { input_tokens: input, cached_input_tokens: cached, output_tokens: output, reasoning_output_tokens: 0 } } });
+    dir.write(dir.codexPath(`sessions/2026/06/08/rollout-2026-06-08T11-39-04-${leaf}.jsonl`), [
+      line('2026-06-08T11:39:04.000Z', 'session_meta', { id: leaf, timestamp: '2026-06-08T11:39:04.000Z', cwd: '/work/leaf', forked_from_id: 'p' }),
+      line('2026-06-08T11:39:04.001Z', 'session_meta', { id: 'p', timestamp: '2026-04-01T00:00:00.000Z', cwd: '/work/ancestor' }),
+      started('2026-06-08T11:39:04.100Z', '2026-04-01T00:00:00Z'),
+      total('2026-06-08T11:39:04.900Z', 100_000, 80_000, 1000),
+      started('2026-06-08T11:39:05.200Z', '2026-04-01T01:00:00Z'),
+      total('2026-06-08T11:39:06.100Z', 236_700, 200_000, 2000),
+      started('2026-06-08T12:00:00.000Z', '2026-06-08T12:00:00Z'),
+      total('2026-06-08T12:01:00.000Z', 241_700, 203_000, 2500),
+    ]);
+    await ingestAll(engine, dir);
+    const t = eventTotals(engine);
+    assert.deepEqual([t.input, t.cr, t.output], [2000, 3000, 500]);
+    assert.deepEqual(engine.readers.sessions().map((s) => [s.sessionId, s.project]), [[leaf, '/work/leaf']]);
+  });
+
+  test('totals missing or not numeric mid-session: each turn counts once (like ccusage)', async () => {
+    dir.write(dir.codexPath(FILE), [
+      codexMeta(at(0), ID),
+      codexTurnContext(at(0), 'gpt-5'),
+      tokens(at(1), { input: 1000, output: 100 }, { input: 1000, output: 100 }),
+      tokens(at(2), null, { input: 500, output: 50 }),
+      tokens(at(3), { input: 2300, output: 230 }, { input: 800, output: 80 }),
+      JSON.stringify({ timestamp: at(4), type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: 'n/a', last_token_usage: { input_tokens: 200, output_tokens: 20 } } } }),
+      tokens(at(5), { input: 2600, output: 260 }, { input: 100, output: 10 }),
+    ]);
+    await ingestAll(engine, dir);
+    assert.deepEqual([eventTotals(engine).input, eventTotals(engine).output], [2600, 260]);
   });
 
   test('priority service tier bills at the fast multiplier', async () => {

@@ -39,6 +39,21 @@ describe('transcript files: bad input and changes under us', () => {
     assert.ok(!log.has('warn', 'invalid JSON'), 'the partial line is never parsed');
   });
 
+  test('a complete last line without a final newline counts now, and not again when the newline arrives', async () => {
+    // The last line of a public real transcript (happy-cli fixture), exactly as published: no final newline.
+    const last = '{"type":"assistant","timestamp":"2025-07-19T07:27:46.111Z","sessionId":"s","requestId":"req_1","message":{"id":"msg_1","model":"claude-opus-4-20250514","usage":{"input_tokens":4,"output_tokens":5,"cache_read_input_tokens":16180}}}';
+    dir.append(file, last);
+    await ingestAll(engine, dir);
+    assert.deepEqual(Object.values(eventTotals(engine)).slice(0, 5), [4, 5, 0, 0, 16180]);
+    assert.equal(eventTotals(engine).messages, 1);
+    dir.append(file, '\r\n');
+    await ingestAll(engine, dir);
+    dir.append(file, `${msg(2)}\n`);
+    await ingestAll(engine, dir);
+    assert.deepEqual([eventTotals(engine).output, eventTotals(engine).messages], [7, 2]);
+    assert.ok(!log.lines.some((l) => l.startsWith('warn')), log.lines.join('\n'));
+  });
+
   test('invalid JSON lines are skipped with a log line naming file and byte offset', async () => {
     const broken = msg(2).slice(0, -5);
     dir.write(file, [msg(1), broken, msg(3)]);
@@ -47,6 +62,49 @@ describe('transcript files: bad input and changes under us', () => {
     assert.equal(eventTotals(engine).output, 4);
     const offset = Buffer.byteLength(`${msg(1)}\n`);
     assert.ok(log.has('warn', `${file}: invalid JSON at byte ${offset}`), log.lines.join('\n'));
+  });
+
+  test('an invalid line is logged by file, byte offset and kind of error, never by its content', async () => {
+    const secret = 'TOP-SECRET-PROMPT-TEXT';
+    // V8 quotes a slice of the text in some parse errors ("Unexpected token …, "…" is not valid JSON").
+    const broken = [`{"type":"assistant","usage": ${secret}}`, `{"type":"assistant","usage":{},"text":"${secret}"`, `{"usage":1,"x":tru ${secret}}`];
+    dir.write(file, [msg(1), ...broken, msg(3)]);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.invalidLines, 3);
+    assert.ok(log.has('warn', `${file}: invalid JSON at byte ${Buffer.byteLength(`${msg(1)}\n`)} skipped`), log.lines.join('\n'));
+    assert.equal(log.lines.filter((l) => l.includes('SECRET')).length, 0, log.lines.join('\n'));
+  });
+
+  test('absurd token counts: the line is skipped and logged by file and offset; the ledger stays sound', async () => {
+    const absurd: unknown[] = [2 ** 62, 2 ** 62 + 2 ** 11, 1e308, 2 ** 63, -5, 1.5, '100', 1e10];
+    const bad = absurd.map((value, i) => {
+      const good = JSON.parse(msg(10 + i)) as { message: { usage: Record<string, unknown> } };
+      good.message.usage[i % 2 ? 'output_tokens' : 'cache_read_input_tokens'] = value;
+      return JSON.stringify(good);
+    });
+    dir.write(file, [msg(1), ...bad, msg(2)]);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.invalidLines, absurd.length);
+    assert.ok(log.has('warn', `${file}: token count out of range at byte ${Buffer.byteLength(`${msg(1)}\n`)} skipped`), log.lines.join('\n'));
+    const t = eventTotals(engine);
+    assert.deepEqual([t.output, t.cr, t.messages], [3, 0, 2]);
+    // Later ingests and reports still work, with finite numbers.
+    dir.append(file, `${msg(4)}\n`);
+    await ingestAll(engine, dir);
+    const totals = engine.readers.periodTotals();
+    assert.equal(totals.outputTokens, 7);
+    assert.ok(Number.isFinite(totals.costUsd));
+  });
+
+  test('a token count just below the bound, and absent or null counts, are accepted', async () => {
+    const big = JSON.parse(msg(1)) as { message: { usage: Record<string, unknown> } };
+    big.message.usage.cache_read_input_tokens = 1e10 - 1;
+    big.message.usage.cache_creation_input_tokens = null;
+    delete big.message.usage.input_tokens;
+    dir.write(file, [JSON.stringify(big)]);
+    const report = await ingestAll(engine, dir);
+    assert.equal(report.invalidLines, 0);
+    assert.deepEqual([eventTotals(engine).cr, eventTotals(engine).input], [1e10 - 1, 0]);
   });
 
   test('CRLF line endings are read like LF', async () => {
@@ -60,6 +118,22 @@ describe('transcript files: bad input and changes under us', () => {
     dir.write(file, [msg(1), huge, msg(2)]);
     await ingestAll(engine, dir);
     assert.equal(eventTotals(engine).output, 80);
+  });
+
+  test('a line beyond 64 MiB is skipped and logged, and never read again as the file grows', async () => {
+    dir.write(file, [msg(1)]);
+    const start = fs.statSync(file).size;
+    fs.appendFileSync(file, Buffer.alloc(64 * 1024 * 1024 + 4096, 'x'));
+    const first = await ingestAll(engine, dir);
+    assert.equal(first.invalidLines, 1);
+    assert.ok(log.has('warn', `${file}: line longer than 64 MiB at byte ${start} skipped`), log.lines.join('\n'));
+    dir.append(file, 'x');
+    const second = await ingestAll(engine, dir);
+    assert.equal(second.bytes, 1, 'only the appended byte is read');
+    dir.append(file, `"usage"}\n${msg(2)}\n`);
+    const third = await ingestAll(engine, dir);
+    assert.equal(third.invalidLines, 0, 'the rest of the skipped line is not a line of its own');
+    assert.equal(eventTotals(engine).output, 3);
   });
 
   test('an empty file is fine', async () => {
@@ -100,6 +174,29 @@ describe('transcript files: bad input and changes under us', () => {
     assert.ok(log.has('info', 'was rewritten'));
   });
 
+  test('a file rewritten in place past its first KiB, at the same size, is read again', async () => {
+    dir.write(file, [msg(1), msg(2), msg(3), msg(4)]);
+    await ingestAll(engine, dir);
+    const at = Buffer.byteLength(`${msg(1)}\n${msg(2)}\n`);
+    assert.ok(at > 1024, 'the rewrite leaves the first KiB as it was');
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.from(`${msg(5)}\n${msg(6)}\n`), 0, undefined, at);
+    fs.closeSync(fd);
+    const size = fs.statSync(file).size;
+    assert.equal(size, Buffer.byteLength([1, 2, 3, 4].map((n) => `${msg(n)}\n`).join('')));
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 1 + 2 + 3 + 4 + 5 + 6);
+    assert.ok(log.has('info', 'was rewritten'), log.lines.join('\n'));
+  });
+
+  test('a file truncated and regrown past its old end (same start) is read again', async () => {
+    dir.write(file, [msg(1), msg(2), msg(3)]);
+    await ingestAll(engine, dir);
+    fs.writeFileSync(file, [msg(1), msg(2), msg(7), msg(8), msg(9)].map((l) => `${l}\n`).join('')); // same inode
+    await ingestAll(engine, dir);
+    assert.equal(eventTotals(engine).output, 1 + 2 + 3 + 7 + 8 + 9);
+  });
+
   test('a removed file keeps its history', async () => {
     dir.write(file, [msg(1), msg(2)]);
     await ingestAll(engine, dir);
@@ -126,7 +223,14 @@ describe('transcript files: bad input and changes under us', () => {
     const report = await engine.ingest({ roots: { claude: [dir.claudeRoot, path.join(dir.base, 'missing')], codex: [path.join(dir.base, 'nope')] } });
     assert.equal(report.rootsFound, 1);
     assert.equal(eventTotals(engine).output, 1);
-    assert.ok(log.has('error', 'link.jsonl'), log.lines.join('\n'));
+    assert.ok(log.has('warn', 'link.jsonl is not a regular file; skipped'), log.lines.join('\n'));
+  });
+
+  test('a transcript folder that is a file is logged, like an unreadable folder', async () => {
+    fs.mkdirSync(dir.claudeRoot, { recursive: true });
+    fs.writeFileSync(path.join(dir.claudeRoot, 'projects'), 'not a folder');
+    await ingestAll(engine, dir);
+    assert.ok(log.has('warn', `${path.join(dir.claudeRoot, 'projects')} is not a folder; skipped`), log.lines.join('\n'));
   });
 
   test('a transcript root that appears later is picked up', async () => {
