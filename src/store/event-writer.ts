@@ -1,6 +1,6 @@
 import { billableTotal, sameTokens, type Speed, type TokenCounts, type UsageRecord } from '../core/usage';
 import { Dimensions } from './dimensions';
-import { hash64, hashToSql, type Hash64 } from './key-hash';
+import { hash64, type Hash64 } from './key-hash';
 import { monthOf } from './month';
 import type { EventRow, MonthSegments } from './month-segments';
 import { ATTR_FAST, ATTR_PRIMARY, type GroupRef, type RequestIndex, type RowRef } from './request-index';
@@ -145,7 +145,7 @@ export class EventWriter {
     const month = monthOf(s.ts);
     const t = s.tokens;
     const row: EventRow = [
-      id, hashToSql(s.req), s.grp ? hashToSql(s.grp) : null, s.ts, s.session, s.project, s.model, s.attrs, delta,
+      id, s.req.hi, s.req.lo >>> 0, s.grp ? s.grp.hi : null, s.grp ? s.grp.lo >>> 0 : null, s.ts, s.session, s.project, s.model, s.attrs, delta,
       delta * t.input, delta * t.output, delta * t.cacheWrite5m, delta * t.cacheWrite1h, delta * t.cacheRead, delta * t.reasoning,
       delta * s.cost, s.reported === null ? null : delta * s.reported,
     ];
@@ -154,7 +154,7 @@ export class EventWriter {
   }
 
   private read(ref: RowRef): Snapshot {
-    const r = this.ctx.months.db(ref.month).exec(SELECT_ROW, [ref.id])[0]?.values[0] as (number | null)[] | undefined;
+    const r = this.ctx.months.row(ref.month, SELECT_ROW, [ref.id]) as (number | null)[] | undefined;
     if (!r) throw new Error(`request index points at a missing event ${ref.id} in ${ref.month}`);
     return {
       ref,

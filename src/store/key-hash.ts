@@ -28,8 +28,3 @@ function avalanche(h: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
-
-/** The signed 64-bit integer SQLite stores for a hash. */
-export function hashToSql(h: Hash64): bigint {
-  return (BigInt(h.hi) << 32n) | BigInt(h.lo >>> 0);
-}

@@ -39,9 +39,15 @@ export function recordLimits(db: LedgerDb, snapshots: readonly LimitSnapshot[]):
     let added = 0;
     const newest = new Map<string, LimitSnapshot>();
     for (const s of snapshots) {
-      if (addToHistory(statements, s)) added++;
       const key = `${s.agent}\u0000${s.limitId}\u0000${s.windowMinutes}`;
-      if ((newest.get(key)?.observedAt ?? -Infinity) <= s.observedAt) newest.set(key, s);
+      const latest = newest.get(key);
+      // Within one file readings come in time order: the one before is the batch's own, no query needed.
+      const before = latest && latest.observedAt <= s.observedAt ? [latest.usedPercent, latest.resetsAt] : previousReading(statements, s);
+      if (!before || before[0] !== s.usedPercent || !sameWindowInstance(Number(before[1]), s.resetsAt)) {
+        statements.run(ADD, [s.agent, s.limitId, s.windowMinutes, s.observedAt, s.usedPercent, s.resetsAt]);
+        added++;
+      }
+      if ((latest?.observedAt ?? -Infinity) <= s.observedAt) newest.set(key, s);
     }
     for (const s of newest.values()) {
       statements.run(LATEST, [s.agent, s.limitId, s.windowMinutes, s.usedPercent, s.resetsAt, s.observedAt, s.source, s.planType ?? null]);
@@ -52,11 +58,8 @@ export function recordLimits(db: LedgerDb, snapshots: readonly LimitSnapshot[]):
   }
 }
 
-function addToHistory(statements: Statements, s: LimitSnapshot): boolean {
-  const before = statements.row(PREVIOUS, [s.agent, s.limitId, s.windowMinutes, s.observedAt]);
-  if (before && before[0] === s.usedPercent && sameWindowInstance(Number(before[1]), s.resetsAt)) return false;
-  statements.run(ADD, [s.agent, s.limitId, s.windowMinutes, s.observedAt, s.usedPercent, s.resetsAt]);
-  return true;
+function previousReading(statements: Statements, s: LimitSnapshot): unknown[] | undefined {
+  return statements.row(PREVIOUS, [s.agent, s.limitId, s.windowMinutes, s.observedAt]);
 }
 
 /** The newest reading of every window, by agent then window length. */

@@ -1,4 +1,4 @@
-import type { BindParams, Database, SqlJsStatic, Statement } from 'sql.js';
+import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { migrate, readMigrations, segmentMigrationsDir } from './migrations';
 import type { Logger } from '../core/log';
 
@@ -10,22 +10,25 @@ export interface ExportedMonth {
   maxId: number;
 }
 
+/** A row to insert; the 64-bit hashes come as 32-bit halves (sql.js binds a BigInt as text). */
 export type EventRow = [
-  id: number, req: bigint, grp: bigint | null, ts: number, session: number, project: number, model: number, attrs: number,
+  id: number, reqHi: number, reqLo: number, grpHi: number | null, grpLo: number | null, ts: number, session: number, project: number, model: number, attrs: number,
   delta: number, input: number, output: number, cw5m: number, cw1h: number, cacheRead: number, reasoning: number,
   cost: number, reported: number | null,
 ];
 
-const COLUMNS = 17;
+const PARAMS = 19;
 /** Rows per INSERT: binding many rows per call costs far less than one call per row. */
 const BATCH_ROWS = 64;
 const insertSql = (rows: number) => `INSERT INTO usage_events (id, req, grp, ts, session_id, project_id, model_id, attrs, message_delta,
   input, output, cache_write_5m, cache_write_1h, cache_read, reasoning, cost_nanos, reported_nanos)
-  VALUES ${Array(rows).fill(`(${Array(COLUMNS).fill('?').join(',')})`).join(',')}`;
+  VALUES ${Array(rows).fill(`(?,(? << 32) | (? & 4294967295),(? << 32) | (? & 4294967295),${Array(14).fill('?').join(',')})`).join(',')}`;
 
 interface OpenMonth {
   db: Database;
   insert: Statement | undefined;
+  /** Prepared statements for reads, by SQL (freed when the month is exported or closed). */
+  reads: Map<string, Statement>;
   /** Rows waiting for the next multi-row insert, flattened. */
   pending: unknown[];
   inTransaction: boolean;
@@ -77,6 +80,20 @@ export class MonthSegments {
     return open.db;
   }
 
+  /** One row of a month's query, with the statement prepared once per month. */
+  row(month: string, sql: string, params: BindParams): SqlValue[] | undefined {
+    const open = this.openMonth(month);
+    flush(open);
+    let statement = open.reads.get(sql);
+    if (!statement) open.reads.set(sql, (statement = open.db.prepare(sql)));
+    try {
+      statement.bind(params);
+      return statement.step() ? statement.get() : undefined;
+    } finally {
+      statement.reset();
+    }
+  }
+
   /** Adds one row to its month, inside that month's open transaction (written in batches). */
   insert(month: string, row: EventRow): void {
     const open = this.openMonth(month);
@@ -85,7 +102,7 @@ export class MonthSegments {
       open.inTransaction = true;
     }
     for (const value of row) open.pending.push(value);
-    if (open.pending.length === BATCH_ROWS * COLUMNS) {
+    if (open.pending.length === BATCH_ROWS * PARAMS) {
       open.insert ??= open.db.prepare(insertSql(BATCH_ROWS));
       open.insert.run(open.pending as BindParams);
       open.pending.length = 0;
@@ -124,8 +141,7 @@ export class MonthSegments {
       const open = this.openMonth(month);
       prepare(month, open.db);
       const stats = open.db.exec('SELECT COUNT(*), COALESCE(MAX(id), 0) FROM usage_events')[0]!.values[0]!;
-      open.insert?.free();
-      open.insert = undefined;
+      freeStatements(open);
       return { month, bytes: open.db.export(), rows: Number(stats[0]), maxId: Number(stats[1]) };
     });
   }
@@ -139,7 +155,7 @@ export class MonthSegments {
     const evicted: string[] = [];
     for (const [month, open] of this.open) {
       if (this.dirty.has(month) || keep.has(month) || open.inTransaction) continue;
-      open.insert?.free();
+      freeStatements(open);
       open.db.close();
       this.open.delete(month);
       evicted.push(month);
@@ -149,7 +165,7 @@ export class MonthSegments {
 
   close(): void {
     for (const open of this.open.values()) {
-      open.insert?.free();
+      freeStatements(open);
       open.db.close();
     }
     this.open.clear();
@@ -166,7 +182,7 @@ export class MonthSegments {
         migrate(db, readMigrations(segmentMigrationsDir()), this.log, 'debug');
         db.run('INSERT OR REPLACE INTO segment_meta (key, value) VALUES (?, ?)', ['month', month]);
       }
-      open = { db, insert: undefined, pending: [], inTransaction: false };
+      open = { db, insert: undefined, reads: new Map(), pending: [], inTransaction: false };
       this.open.set(month, open);
     }
     return open;
@@ -176,6 +192,13 @@ export class MonthSegments {
 /** Writes the rows waiting in a month's batch. */
 function flush(open: OpenMonth): void {
   if (open.pending.length === 0) return;
-  open.db.run(insertSql(open.pending.length / COLUMNS), open.pending as BindParams);
+  open.db.run(insertSql(open.pending.length / PARAMS), open.pending as BindParams);
   open.pending.length = 0;
+}
+
+function freeStatements(open: OpenMonth): void {
+  open.insert?.free();
+  open.insert = undefined;
+  for (const statement of open.reads.values()) statement.free();
+  open.reads.clear();
 }
