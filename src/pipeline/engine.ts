@@ -73,9 +73,13 @@ export class LedgerEngine {
     return this.dirty;
   }
 
-  /** Reads new usage into the ledger, then folds it into the marts. */
+  /**
+   * Reads new usage into the ledger, then folds it into the marts. A month found damaged on
+   * the way (files are checked when first read) is repaired and everything is read again.
+   */
   async ingest(options: IngestOptions = {}): Promise<IngestReport & { marts: MartRefresh }> {
-    const report = await ingest(this.ledger, costNanos, this.log, options);
+    let report = await ingest(this.ledger, costNanos, this.log, options);
+    if (this.applyRecovery()) report = await ingest(this.ledger, costNanos, this.log, { ...options, onlyPaths: undefined });
     if (report.filesRead > 0 || report.limitReadings > 0) this.dirty = true;
     const marts = this.refreshMarts();
     return { ...report, marts };
@@ -132,18 +136,21 @@ export class LedgerEngine {
     this.ledger.close();
   }
 
-  /** Opening repaired damage: read every source again (exactly-once keeps it exact) and derive the marts again. */
-  private applyRecovery(): void {
+  /**
+   * Acts on a repair (at open, or a damaged month met later): read every source again
+   * (exactly-once keeps it exact), derive the marts again, save. True when sources must be read again.
+   */
+  private applyRecovery(): boolean {
     const { recovery } = this.ledger;
-    if (recovery.rereadSources) {
-      this.ledger.db.run(`UPDATE source_files SET size = -1, read_offset = 0, head_hash = '', parser_state = NULL`);
-      this.dirty = true;
-    }
+    const reread = recovery.rereadSources;
+    if (recovery.rereadSources) this.ledger.db.run(`UPDATE source_files SET size = -1, read_offset = 0, head_hash = '', parser_state = NULL`);
     if (recovery.rebuildMarts) {
       rebuildMarts(this.ledger, this.clock);
       this.releaseCleanMonths();
-      this.dirty = true;
     }
+    if (recovery.rereadSources || recovery.rebuildMarts || recovery.save) this.dirty = true;
+    Object.assign(recovery, { rereadSources: false, rebuildMarts: false, save: false });
+    return reread;
   }
 
   private releaseCleanMonths(): void {

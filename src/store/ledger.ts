@@ -22,10 +22,14 @@ export interface LedgerOpenOptions {
   readOnly?: boolean;
 }
 
-/** What opening had to repair; the engine acts on it (re-read transcripts, rebuild marts). */
+/**
+ * What a repair asks of the engine: read every source again (exactly-once keeps it exact),
+ * derive the marts again, or just save (a file restored from its twin is written anew).
+ */
 export interface Recovery {
   rereadSources: boolean;
   rebuildMarts: boolean;
+  save: boolean;
 }
 
 export interface SaveReport {
@@ -45,10 +49,8 @@ const NEXT_ID_KEY = 'next_event_id';
 export class Ledger {
   readonly months: MonthSegments;
   readonly index: RequestIndex;
-  readonly recovery: Recovery = { rereadSources: false, rebuildMarts: false };
+  readonly recovery: Recovery = { rereadSources: false, rebuildMarts: false, save: false };
   private nextId: number;
-  /** Months whose file failed its check at open, with the copy that replaces it. */
-  private readonly restored = new Map<string, Uint8Array | undefined>();
 
   private constructor(
     SQL: SqlJsStatic,
@@ -84,7 +86,7 @@ export class Ledger {
     const ledger = new Ledger(SQL, stateOwner, new LedgerDb(stateOwner), dir, manifest, choice.previous, !!options.readOnly, log);
     if (choice.used !== 'primary' && choice.used !== 'none') ledger.recovery.rereadSources = true;
     if (state.used === 'previous' || state.used === 'none') ledger.repairState(state.used);
-    if (!options.readOnly) ledger.checkMonths();
+    if (state.used === 'backup' || choice.used === 'backup') ledger.recovery.save = true;
     if (choice.used === 'none' && manifest.generation === 0 && options.location.legacyFile && !options.readOnly) {
       await upgradeLegacyFile(ledger, options.location.legacyFile, log);
     }
@@ -156,16 +158,24 @@ export class Ledger {
     this.stateOwner.close();
   }
 
+  /** A month's committed bytes, checked against the manifest when first needed (opening reads no history). */
   private loadMonth(month: string): Uint8Array | undefined {
-    if (this.restored.has(month)) return this.restored.get(month);
     const entry = this.manifest.months[month];
     if (!entry) return undefined;
     const found = readChecked(this.dir, entry);
     if (found) {
-      if (found.used === 'backup') this.log.warn(`ledger file ${entry.name} failed its check; using its backup copy`);
+      if (found.used === 'backup') this.restoredFromTwin(month, entry.name);
       return found.bytes;
     }
     return this.fallBackMonth(month, entry);
+  }
+
+  /** The twin replaces a damaged file: the month is rewritten by the next save, so the damage does not stay on disk. */
+  private restoredFromTwin(month: string, name: string): void {
+    this.log.warn(`ledger file ${name} failed its check; restored from its backup copy`);
+    if (this.readOnly) return;
+    this.months.touch(month);
+    this.recovery.save = true;
   }
 
   /** A damaged month with no sound twin: its previous version, then the transcripts that still exist. */
@@ -183,16 +193,6 @@ export class Ledger {
     return found?.bytes;
   }
 
-  /**
-   * Checks every month file against its hash now (without loading it), so that damage is
-   * repaired before any write rather than found half-way through one.
-   */
-  private checkMonths(): void {
-    for (const [month, entry] of Object.entries(this.manifest.months)) {
-      if (readChecked(this.dir, entry)?.used === 'primary') continue;
-      this.restored.set(month, this.loadMonth(month));
-    }
-  }
 
   /** The state came from an older copy or was lost: dimensions come back from the segments. */
   private repairState(used: CopyUsed): void {
@@ -207,7 +207,7 @@ function loadState(dir: string, manifest: Manifest, previous: Manifest | undefin
   if (!manifest.state.name) return { bytes: undefined, used: 'primary' };
   const found = readChecked(dir, manifest.state);
   if (found) {
-    if (found.used === 'backup') log.warn(`ledger file ${manifest.state.name} failed its check; using its backup copy`);
+    if (found.used === 'backup') log.warn(`ledger file ${manifest.state.name} failed its check; restored from its backup copy`);
     return found;
   }
   const aside = keepDamaged(dir, manifest.state.name);
