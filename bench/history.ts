@@ -11,6 +11,13 @@ import { silentLogger } from '../src/core/log';
 import { EngineClient, engineWorkerEntry } from '../src/pipeline/engine-client';
 import type { EngineEvent, EngineInit } from '../src/pipeline/engine-protocol';
 import { LedgerEngine } from '../src/pipeline/engine';
+import { DayClock } from '../src/core/time';
+import { registerDayFunction } from '../src/marts/refresh';
+import { MARTS } from '../src/marts/registry';
+import { createBatch, dropBatch, stageAttachedMonth } from '../src/marts/staging';
+import { priceTableVersion } from '../src/pricing/cost';
+import { costNanos } from '../src/pricing/nanos';
+import { repriceEvents } from '../src/store/reprice';
 import { buildHistoryLedger, folderBytes, writeClaudeSession } from './history-ledger';
 
 export interface HistoryOptions {
@@ -101,6 +108,34 @@ export function bareNodeRssMb(): number {
   return Number(r.stdout) / MB;
 }
 
+/**
+ * Where a Rebuild Marts' time goes: the steps of `rebuildMarts` (re-price every month, then
+ * per month stage the events and apply each mart), timed one by one, in ms. Leaves the same marts.
+ */
+async function rebuildBreakdown(dir: string): Promise<Figures> {
+  const engine = await LedgerEngine.open({ location: { dir }, timeZone: 'UTC', log: silentLogger });
+  const { ledger } = engine;
+  const db = ledger.db;
+  const ms: Figures = {};
+  const time = (step: string, work: () => unknown) => {
+    const t = performance.now();
+    work();
+    ms[step] = (ms[step] ?? 0) + performance.now() - t;
+  };
+  time('re-price every event', () => repriceEvents(ledger, costNanos, priceTableVersion));
+  db.transaction(() => MARTS.forEach((mart) => mart.tables.forEach((table) => db.run(`DELETE FROM ${table}`))));
+  registerDayFunction(db, new DayClock('UTC'));
+  for (const month of ledger.months.months()) {
+    time('load the month segments', () => ledger.months.db(month));
+    createBatch(db);
+    time('stage events (attach, copy, local day)', () => ledger.withMonthAttached(month, () => stageAttachedMonth(db, 0)));
+    db.transaction(() => MARTS.forEach((mart) => time(mart.name, () => mart.apply(db))));
+    dropBatch(db);
+  }
+  engine.close();
+  return ms;
+}
+
 /** Everything measured at one size of history. */
 async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emptyRoot: string): Promise<Figures> {
   const dir = path.join(o.tmp, `history-${n}`);
@@ -142,7 +177,8 @@ async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emp
     engine.close();
     return { rebuildSeconds: median(seconds), rebuildSaveMs: saveMs };
   })();
-  log(`rebuild marts ${rebuild.rebuildSeconds.toFixed(2)} s`);
+  const breakdown = await rebuildBreakdown(dir);
+  log(`rebuild marts ${rebuild.rebuildSeconds.toFixed(2)} s; one run step by step: ${Object.entries(breakdown).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}`);
 
   // Fresh processes: the writer's memory, a reader's memory and refresh (after the writer saved).
   const writer = await medianOf(o.runs, async () => {
@@ -199,6 +235,7 @@ async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emp
   const threadSaveMs = Number(/ in (\d+) ms/.exec(save.value)?.[1] ?? NaN);
 
   return {
+    ...Object.fromEntries(Object.entries(breakdown).map(([step, v]) => [`rebuildStepMs.${step}`, v])),
     events: n, buildSeconds: built.seconds, builtBytesPerEvent: builtBytes / n, bytesPerEvent: folderBytes(dir) / n,
     saveMs: append.saveMs!, saveBytes: append.saveBytes!, saveFiles: append.saveFiles!, appendIngestMs: append.ingestMs!, writerOpenMs: append.openMs!,
     openToFirstFigureMs: bundled.ms!, openToFirstFigureFromSourceMs: fromSource.ms!,
