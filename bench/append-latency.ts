@@ -21,12 +21,18 @@ async function main(): Promise<void> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'al-latency-'));
   const today = new Date().toISOString().slice(0, 10);
   const manifest = generateCorpus(path.join(base, 'corpus'), { targetBytes: parseSize(values['corpus-bytes']!), seed: 11, endDay: today });
+  // Created first: on a folder that does not exist yet, LiveLedger cannot take the writer lock
+  // and stays a reader (reported to the store's owner).
+  const ledgerDir = path.join(base, 'ledger');
+  fs.mkdirSync(ledgerDir);
   const live = new LiveLedger({
-    storageDir: path.join(base, 'storage'),
+    ledgerDir,
     timeZone: 'UTC',
-    log: silentLogger,
-    ingestOptions: () => ({ roots: { claude: [manifest.claudeRoot], codex: [manifest.codexHome] } }),
+    log: process.env.BENCH_DEBUG ? { debug: console.error, info: console.error, warn: console.error, error: console.error } : silentLogger,
+    ingest: { roots: { claude: [manifest.claudeRoot], codex: [manifest.codexHome] } },
   });
+  // The engine's watchers and timers do not keep a process alive (the extension host is); this does.
+  const keepAlive = setInterval(() => undefined, 1000);
   await live.start();
   const file = path.join(manifest.claudeRoot, 'projects', '-bench-live', 'live.jsonl');
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   await live.dispose();
+  clearInterval(keepAlive);
   const events = manifest.requests.claude + manifest.requests.codex;
   process.stdout.write(
     `append → status snapshot over ${(manifest.bytes.total / 1048576).toFixed(0)} MiB (${events} requests), ${runs} runs:\n` +

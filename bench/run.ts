@@ -1,26 +1,29 @@
 /**
  * Agent Ledger benchmark, side by side with ccusage@20.0.24 in the same run.
  *
- *   npm run bench -- [--size 1g|256m|…] [--runs 3] [--seed 1] [--only ingest,warm,rebuild,readers,profile]
- *                    [--events 1000000] [--build] [--out bench/results.json]
+ *   npm run bench -- [--size 1g|256m|…] [--runs 3] [--seed 1] [--only ingest,warm,history,readers,profile]
+ *                    [--sizes 100000,1000000] [--current-month 20000] [--build] [--out bench/results.json]
  *
- * Parts (each runnable alone with --only; the default runs ingest, warm, rebuild, readers):
- *   ingest   cold ingest of the corpus: our CLI `ingest` on a fresh database file each run vs
+ * Parts (each runnable alone with --only; the default runs ingest, warm, history):
+ *   ingest   cold ingest of the corpus: our CLI `ingest` into a fresh ledger folder each run vs
  *            ccusage `claude daily` + `codex daily` (full runs); wall seconds, MB/s, peak RSS
- *            (GNU time). Our CLI is dist/cli.js when present, else bench/.build/cli.js with
- *            --build (bundled here with esbuild), else `node --import tsx src/cli.ts`.
- *   warm     the database of a cold ingest, then one new session appended (in an extra Claude
+ *            (GNU time). Then a no-change run: our `daily --json` on that ledger with nothing new
+ *            (the whole process) vs the same ccusage full run. Our CLI is dist/cli.js when it is
+ *            newer than src/, else a bundle of the current source made here (bench/.build/).
+ *   warm     the ledger of a cold ingest, then one new session appended (in an extra Claude
  *            root): engine time in-process (LedgerEngine.ingest = file scan + ingest + mart
  *            refresh), the save separately, and a no-change refresh; ccusage re-reads everything.
- *   rebuild  LedgerEngine.rebuildMarts on ~1M usage events: a dense corpus (small contents,
- *            ~1.5 KB per event) sized to reach --events, ingested in-process (in memory).
- *   readers  each reader's median latency on the same 1M-event database, and the date-filtered
- *            calls the status bar (today) and the panel (last 30 days) make, whole and reader by reader.
+ *   history  issue 6's figures at each of --sizes events of history with no transcripts left
+ *            (bench/history.ts): save after an append, open to first figure, writer RSS, a reader
+ *            window's refresh and memory, bytes per event, Rebuild Marts, and the host's event-loop
+ *            p99 while the engine thread ingests the corpus, saves and rebuilds.
+ *   readers  each reader's median latency on the largest history ledger, and the date-filtered
+ *            calls the status bar (today) and the panel (last 30 days) make.
  *   profile  `node --cpu-prof` of our cold CLI ingest; prints the top 10 self-time functions.
- * Database bytes per event are reported for the corpus's database and the 1M-event one.
  *
  * Corpora are cached under bench/.corpus/<size>-s<seed>/ (regenerated when the generator
- * changes). Figures are medians of --runs runs; results are merged into --out (JSON).
+ * changes); history ledgers are built fresh with the current store. Figures are medians of
+ * --runs runs; results are merged into --out (JSON).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,19 +31,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { appendClaudeSession, generateCorpus, parseSize, readManifest, type CorpusManifest, type CorpusOptions } from '../test/fixtures/corpus-generator';
-import { DayClock } from '../src/core/time';
-import { registerDayFunction } from '../src/marts/refresh';
-import { MARTS } from '../src/marts/registry';
-import { dropBatch, stageBatch } from '../src/marts/staging';
 import { LedgerEngine } from '../src/pipeline/engine';
 import { DEFAULT_FILTER } from '../src/protocol/panel-protocol';
 import { panelSnapshot } from '../src/ui/panel-snapshot';
 import { statusSnapshot } from '../src/ui/status-snapshot';
 import { requireCcusage } from '../test/parity/parity-lib';
+import { benchHistory, HISTORY_ROWS } from './history';
+import { buildHistoryLedger, folderBytes } from './history-ledger';
 
 const REPO = path.resolve(__dirname, '..');
 const CORPUS_DIR = path.join(REPO, 'bench', '.corpus');
-const PARTS = ['ingest', 'warm', 'rebuild', 'readers', 'profile'] as const;
+const PARTS = ['ingest', 'warm', 'history', 'readers', 'profile'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -49,7 +50,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     seed: { type: 'string', default: '1' },
     only: { type: 'string' },
-    events: { type: 'string', default: '1000000' },
+    sizes: { type: 'string', default: '100000,1000000' },
+    'current-month': { type: 'string', default: '20000' },
     build: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join('bench', 'results.json') },
     'keep-tmp': { type: 'boolean', default: false },
@@ -59,12 +61,13 @@ const { values } = parseArgs({
 const sizeBytes = parseSize(values.size!);
 const runs = Math.max(1, Number(values.runs));
 const seed = Number(values.seed);
-const targetEvents = Number(values.events);
+const historySizes = values.sizes!.split(',').map(Number);
+const currentMonthEvents = Number(values['current-month']);
 const only = new Set<Part>(
   values.only ? values.only.split(',').map((p) => {
     if (!PARTS.includes(p.trim() as Part)) throw new Error(`--only expects some of ${PARTS.join(', ')}, got "${p}"`);
     return p.trim() as Part;
-  }) : ['ingest', 'warm', 'rebuild', 'readers'],
+  }) : ['ingest', 'warm', 'history'],
 );
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-ledger-bench-'));
 
@@ -141,13 +144,15 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
 
 /**
  * An esbuild bundle of src/cli.ts made here (not minified: readable profiles), laid out as
- * esbuild.mjs lays out dist/: the WASM and the parser-thread entry (parse-worker.js) beside it.
+ * esbuild.mjs lays out dist/: the WASM, the parser-thread entry (parse-worker.js) and the engine
+ * thread's entry (engine-worker.js) beside it. Built once per bench run.
  */
+let bundled: string | undefined;
 function buildBundle(): string {
+  if (bundled) return bundled;
   const out = path.join(REPO, 'bench', '.build');
   fs.mkdirSync(out, { recursive: true });
-  const entries: [string, string][] = [['src/cli.ts', 'cli.js']];
-  if (fs.existsSync(path.join(REPO, 'src', 'pipeline', 'parse-worker.ts'))) entries.push(['src/pipeline/parse-worker.ts', 'parse-worker.js']);
+  const entries: [string, string][] = [['src/cli.ts', 'cli.js'], ['src/pipeline/parse-worker.ts', 'parse-worker.js'], ['src/pipeline/engine-worker.ts', 'engine-worker.js'], ['bench/history-probe.ts', 'history-probe.js']];
   for (const [entry, name] of entries) {
     const r = spawnSync(path.join(REPO, 'node_modules', '.bin', 'esbuild'), [
       entry, '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:vscode', `--outfile=${path.join(out, name)}`, '--log-level=warning',
@@ -155,7 +160,7 @@ function buildBundle(): string {
     if (r.status !== 0) throw new Error(`esbuild ${entry} failed: ${r.stderr}`);
   }
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(out, 'sql-wasm.wasm'));
-  return path.join(out, 'cli.js');
+  return (bundled = path.join(out, 'cli.js'));
 }
 
 function newestSourceMtime(dir = path.join(REPO, 'src')): number {
@@ -168,18 +173,15 @@ function newestSourceMtime(dir = path.join(REPO, 'src')): number {
 }
 
 /**
- * Our CLI: dist/cli.js if present and newer than every file in src/ (a stale bundle would
- * measure old code: then, or with --build, a bundle made here); else the source through tsx.
+ * Our CLI as it ships (a bundle: tsx would add its start-up to every run): dist/cli.js if present
+ * and newer than every file in src/ (a stale bundle would measure old code), else (or with
+ * --build) a bundle of the current source made here.
  */
 function ourCli(): { command: string; args: string[]; label: string } {
   const dist = path.join(REPO, 'dist', 'cli.js');
   const distFresh = fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestSourceMtime();
   if (distFresh && !values.build) return { command: process.execPath, args: [dist], label: `dist/cli.js (built ${fs.statSync(dist).mtime.toISOString().slice(0, 16)})` };
-  if (values.build || fs.existsSync(dist)) {
-    if (!values.build) log('dist/cli.js is older than src/: bundling the current source into bench/.build/ instead');
-    return { command: process.execPath, args: [buildBundle()], label: 'bench/.build/cli.js (esbuild bundle of src/cli.ts)' };
-  }
-  return { command: process.execPath, args: ['--import', 'tsx', path.join(REPO, 'src', 'cli.ts')], label: 'node --import tsx src/cli.ts' };
+  return { command: process.execPath, args: [buildBundle()], label: 'bench/.build/cli.js (esbuild bundle of src/cli.ts)' };
 }
 
 let cliCache: ReturnType<typeof ourCli> | undefined;
@@ -193,15 +195,26 @@ function ccusageFull(claudeRoots: string[], codexHome: string): { seconds: numbe
   return { seconds: claude.seconds + codex.seconds, peakRssMb: rss, claude, codex };
 }
 
-function ourIngest(manifest: CorpusManifest, dbFile: string, extraNodeArgs: string[] = [], c = cli()): Timed & { engineSeconds: number; events: string } {
-  for (const f of [dbFile, `${dbFile}.lock`]) fs.rmSync(f, { force: true });
-  const args = [...extraNodeArgs, ...c.args, '--db', dbFile, 'ingest', '--claude-dir', manifest.claudeRoot, '--codex-dir', manifest.codexHome];
+/** Our CLI's arguments for the corpus: its roots and ccusage's zone. */
+const corpusArgs = (m: CorpusManifest) => ['--claude-dir', m.claudeRoot, '--codex-dir', m.codexHome, '--timezone', 'UTC'];
+
+function ourIngest(manifest: CorpusManifest, ledgerDir: string, extraNodeArgs: string[] = [], c = cli()): Timed & { engineSeconds: number; events: string } {
+  fs.rmSync(ledgerDir, { recursive: true, force: true });
+  const args = [...extraNodeArgs, ...c.args, '--db', ledgerDir, 'ingest', ...corpusArgs(manifest)];
   const t = timed(c.command, args);
-  // A CLI that exits 0 without its report or database did not finish (seen with a dead parser thread).
-  if (!/seconds: /.test(t.stdout) || !fs.existsSync(dbFile)) throw new Error(`${c.label} ingest exited without a report or a database:\n${t.stdout}${t.stderr}`);
+  // A CLI that exits 0 without its report or ledger did not finish (seen with a dead parser thread).
+  if (!/seconds: /.test(t.stdout) || !fs.existsSync(path.join(ledgerDir, 'manifest.json'))) throw new Error(`${c.label} ingest exited without a report or a ledger:\n${t.stdout}${t.stderr}`);
   const engineSeconds = Number(/seconds: ([\d.]+)/.exec(t.stdout)?.[1] ?? NaN);
   const events = /events: (.*)/.exec(t.stdout)?.[1] ?? '';
   return { ...t, engineSeconds, events };
+}
+
+/** `daily --json` on a ledger with nothing new to read: the whole process, as a user runs it. */
+function ourNoChange(manifest: CorpusManifest, ledgerDir: string): Timed {
+  const c = cli();
+  const t = timed(c.command, [...c.args, '--db', ledgerDir, 'daily', '--json', ...corpusArgs(manifest)]);
+  if (!t.stdout.trimStart().startsWith('{')) throw new Error(`${c.label} daily --json printed no report:\n${t.stdout}${t.stderr}`);
+  return t;
 }
 
 /** Reads every transcript once, so that timed runs do not pay for the first disk read. */
@@ -222,8 +235,15 @@ function warmPageCache(manifest: CorpusManifest): void {
   walk(manifest.codexHome);
 }
 
-function eventCount(engine: LedgerEngine): number {
-  return Number(engine.db.scalar('SELECT COUNT(*) FROM usage_events'));
+/** Usage events (signed rows) in every month segment of a ledger. */
+async function eventCount(ledgerDir: string): Promise<number> {
+  const engine = await LedgerEngine.open({ location: { dir: ledgerDir }, timeZone: 'UTC', readOnly: true });
+  try {
+    const { months } = engine.ledger;
+    return months.months().reduce((n, m) => n + Number(months.db(m).exec('SELECT COUNT(*) FROM usage_events')[0]!.values[0]![0]), 0);
+  } finally {
+    engine.close();
+  }
 }
 
 // ─── Results ─────────────────────────────────────────────────────────────────────────────────
@@ -247,8 +267,8 @@ results.machine = {
 };
 const report: string[] = [];
 
-/** Results per corpus (`corpora["256m-s1"]`) and per event target (`events["1000000-s1"]`), so runs at other sizes add up. */
-function section(kind: 'corpora' | 'events', key: string): Record<string, unknown> {
+/** Results per corpus (`corpora["1g-s1"]`) and per history size (`history["1000000-s1"]`), so runs at other sizes add up. */
+function section(kind: 'corpora' | 'history', key: string): Record<string, unknown> {
   const all = ((results[kind] as Record<string, Record<string, unknown>> | undefined) ??= {});
   const entry = (all[key] ??= {});
   // The engine changes between runs: each section records the code it measured.
@@ -257,7 +277,7 @@ function section(kind: 'corpora' | 'events', key: string): Record<string, unknow
   return entry;
 }
 const corpusResults = () => section('corpora', corpusKey());
-const eventResults = () => section('events', `${targetEvents}-s${seed}`);
+const historyResults = (n: number) => section('history', `${n}-s${seed}`);
 
 function table(title: string, header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -298,20 +318,20 @@ async function benchIngest(): Promise<void> {
   // Warm the page cache once so that neither tool pays for the first disk read.
   warmPageCache(m);
   ccusageFull([m.claudeRoot], m.codexHome);
+  const noChange: Timed[] = [];
   for (let i = 0; i < runs; i++) {
-    const db = path.join(tmp, `cold-${i}.sqlite`);
+    const db = path.join(tmp, `cold-${i}`);
     const a = () => ours.push(ourIngest(m, db));
     const b = () => peer.push(ccusageFull([m.claudeRoot], m.codexHome));
     // Alternate the order, so that neither tool always runs second.
     if (i % 2 === 0) { a(); b(); } else { b(); a(); }
-    log(`  ingest run ${i + 1}/${runs}: ours ${ours[i]!.seconds.toFixed(2)} s, ccusage ${peer[i]!.seconds.toFixed(2)} s`);
-    if (i < runs - 1) fs.rmSync(db, { force: true });
+    noChange.push(ourNoChange(m, db));
+    log(`  ingest run ${i + 1}/${runs}: ours ${ours[i]!.seconds.toFixed(2)} s (no change ${noChange[i]!.seconds.toFixed(2)} s), ccusage ${peer[i]!.seconds.toFixed(2)} s`);
+    if (i < runs - 1) fs.rmSync(db, { recursive: true, force: true });
     else coldDb = db;
   }
-  const dbBytes = fs.statSync(coldDb!).size;
-  const probe = await LedgerEngine.open({ dbFile: coldDb!, timeZone: 'UTC' });
-  const events = eventCount(probe);
-  probe.close();
+  const dbBytes = folderBytes(coldDb!);
+  const events = await eventCount(coldDb!);
   const oursMed = {
     seconds: median(ours.map((r) => r.seconds)),
     engineSeconds: median(ours.map((r) => r.engineSeconds)),
@@ -323,19 +343,31 @@ async function benchIngest(): Promise<void> {
     codexSeconds: median(peer.map((r) => r.codex.seconds)),
     peakRssMb: median(peer.map((r) => r.peakRssMb ?? NaN)),
   };
+  const noChangeMed = { seconds: median(noChange.map((r) => r.seconds)), peakRssMb: median(noChange.map((r) => r.peakRssMb ?? NaN)) };
   corpusResults().ingest = {
     corpusMiB: +mb.toFixed(1), runs, runner: cli().label,
-    ours: { ...oursMed, mibPerSec: mb / oursMed.seconds, summary: ours[0]!.events, events, dbBytes, dbBytesPerEvent: dbBytes / events, runs: ours.map((r) => ({ seconds: r.seconds, engineSeconds: r.engineSeconds, peakRssMb: r.peakRssMb })) },
+    ours: { ...oursMed, mibPerSec: mb / oursMed.seconds, summary: ours[0]!.events, events, ledgerBytes: dbBytes, ledgerBytesPerEvent: dbBytes / events, runs: ours.map((r) => ({ seconds: r.seconds, engineSeconds: r.engineSeconds, peakRssMb: r.peakRssMb })) },
     ccusage: { ...peerMed, mibPerSec: mb / peerMed.seconds, runs: peer.map((r) => ({ seconds: r.seconds, claude: r.claude.seconds, codex: r.codex.seconds, peakRssMb: r.peakRssMb })) },
+    ratio: oursMed.seconds / peerMed.seconds,
+  };
+  corpusResults().noChange = {
+    runs, command: 'daily --json (nothing new to read)', ours: { ...noChangeMed, runs: noChange.map((r) => r.seconds) },
+    ccusageFullSeconds: peerMed.seconds, ratio: noChangeMed.seconds / peerMed.seconds, target: '< 0.1',
   };
   table(`(a) Cold ingest of ${mb.toFixed(0)} MiB (${m.files.claude + m.files.claudeSubagents + m.files.codex} files), median of ${runs}`, ['', 'Agent Ledger', 'ccusage 20.0.24'], [
     ['wall time (s)', f2(oursMed.seconds), f2(peerMed.seconds)],
+    ['  ours / ccusage (target ≤ 1)', f2(oursMed.seconds / peerMed.seconds), ''],
     ['  of which', `ingest ${f2(oursMed.engineSeconds)}`, `claude ${f2(peerMed.claudeSeconds)} + codex ${f2(peerMed.codexSeconds)}`],
     ['throughput (MiB/s)', f0(mb / oursMed.seconds), f0(mb / peerMed.seconds)],
     ['peak RSS (MiB)', f0(oursMed.peakRssMb), f0(peerMed.peakRssMb)],
-    ['database (MiB)', f1(dbBytes / MiB), '—'],
+    ['ledger folder, backup/ included (MiB)', f1(dbBytes / MiB), '—'],
     ['usage events', f0(events), '—'],
-    ['database bytes per event', f0(dbBytes / events), '—'],
+    ['ledger bytes per event', f0(dbBytes / events), '—'],
+  ]);
+  table(`(a') No-change run: \`daily --json\` on that ledger, nothing new (whole process), median of ${runs}`, ['', 'Agent Ledger', 'ccusage 20.0.24 full run'], [
+    ['wall time (s)', f2(noChangeMed.seconds), f2(peerMed.seconds)],
+    ['ours / ccusage (target < 0.1)', `${f2(noChangeMed.seconds / peerMed.seconds)} (${noChangeMed.seconds / peerMed.seconds < 0.1 ? 'met' : 'not met'})`, ''],
+    ['peak RSS (MiB)', f0(noChangeMed.peakRssMb), f0(peerMed.peakRssMb)],
   ]);
   log(`  runner: ${cli().label}; ours: ${ours[0]!.events}`);
 }
@@ -344,8 +376,8 @@ async function benchWarm(): Promise<void> {
   const m = mainCorpus();
   corpusResults().corpus ??= describeCorpus(m);
   if (!coldDb) {
-    log('warm: making the cold database first (one CLI ingest)…');
-    coldDb = path.join(tmp, 'cold.sqlite');
+    log('warm: making the cold ledger first (one CLI ingest)…');
+    coldDb = path.join(tmp, 'cold');
     ourIngest(m, coldDb);
   }
   warmPageCache(m);
@@ -357,10 +389,11 @@ async function benchWarm(): Promise<void> {
   for (let i = 0; i < runs; i++) {
     fs.rmSync(extra, { recursive: true, force: true });
     fs.mkdirSync(path.join(extraClaude, 'projects'), { recursive: true });
-    const db = path.join(tmp, 'warm.sqlite');
-    fs.copyFileSync(coldDb, db);
+    const db = path.join(tmp, 'warm');
+    fs.rmSync(db, { recursive: true, force: true });
+    fs.cpSync(coldDb, db, { recursive: true });
     let t = performance.now();
-    const engine = await LedgerEngine.open({ dbFile: db, timeZone: 'UTC' });
+    const engine = await LedgerEngine.open({ location: { dir: db }, timeZone: 'UTC' });
     const openMs = performance.now() - t;
     t = performance.now();
     await engine.ingest({ roots });
@@ -373,7 +406,7 @@ async function benchWarm(): Promise<void> {
     const report = await engine.ingest({ roots });
     const engineMs = performance.now() - t;
     t = performance.now();
-    const savedBytes = engine.save();
+    const savedBytes = engine.save()?.bytes ?? 0;
     const saveMs = performance.now() - t;
     engine.close();
     rows.push({ openMs, firstRefreshMs, noChangeMs, engineMs, ingestMs: report.seconds * 1000, martsMs: engineMs - report.seconds * 1000, saveMs, savedBytes, appendedBytes: appended.bytes, requests: report.requests });
@@ -398,107 +431,46 @@ async function benchWarm(): Promise<void> {
   ]);
 }
 
-let eventsEngine: { engine: LedgerEngine; manifest: CorpusManifest; ingestSeconds: number; events: number } | undefined;
-
-/**
- * A dense corpus (small contents, many requests per byte) sized to reach about `targetEvents`
- * usage events: a 16 MiB sample is generated and ingested to measure events per byte with the
- * engine as it is now (folding and dedup rules change how many rows a request makes).
- */
-async function eventsDatabase(): Promise<NonNullable<typeof eventsEngine>> {
-  if (eventsEngine) return eventsEngine;
-  const dense: Omit<CorpusOptions, 'targetBytes'> = { seed, contentScale: 0.02, promptsPerSession: 8, hugeLineRate: 0 };
-  const calibration = ensureCorpus(`events-calibration-s${seed}`, { ...dense, targetBytes: 16 * MiB });
-  const probe = await LedgerEngine.open({ dbFile: null, timeZone: 'UTC' });
-  await probe.ingest({ roots: { claude: [calibration.claudeRoot], codex: [calibration.codexHome] } });
-  const perEvent = calibration.bytes.total / eventCount(probe);
-  probe.close();
-  // Rounded to 64 MiB, so that small engine changes do not force a new corpus.
-  const targetBytes = Math.max(64, Math.round((targetEvents * perEvent * 1.01) / (64 * MiB)) * 64) * MiB;
-  const manifest = ensureCorpus(`events-${targetEvents}-s${seed}`, { ...dense, targetBytes });
-  warmPageCache(manifest);
-  log(`events corpus: ${(manifest.bytes.total / MiB).toFixed(0)} MiB; ingesting in-process (in-memory database)…`);
-  const engine = await LedgerEngine.open({ dbFile: null, timeZone: 'UTC' });
-  const t = performance.now();
-  await engine.ingest({ roots: { claude: [manifest.claudeRoot], codex: [manifest.codexHome] } });
-  const ingestSeconds = (performance.now() - t) / 1000;
-  eventsEngine = { engine, manifest, ingestSeconds, events: eventCount(engine) };
-  log(`  ${eventsEngine.events.toLocaleString('en-US')} events in ${ingestSeconds.toFixed(1)} s`);
-  return eventsEngine;
+/** The history ledger of `n` events: the one the history part left, else a new one. */
+async function historyLedger(n: number): Promise<string> {
+  const dir = path.join(tmp, `history-${n}`);
+  if (fs.existsSync(path.join(dir, 'manifest.json'))) return dir;
+  log(`building a history ledger of ${f0(n)} events…`);
+  await buildHistoryLedger(dir, { events: n, currentMonth: currentMonthEvents, months: 24, seed, now: Date.now() });
+  return dir;
 }
 
-/**
- * Where a mart rebuild's time goes: the same steps as rebuildMarts (empty, stage every
- * event once, apply each mart), timed one by one. Uses engine internals; leaves the same state.
- */
-function martBreakdown(engine: LedgerEngine): Record<string, number> {
-  const db = engine.db;
-  const ms: Record<string, number> = {};
-  let t = performance.now();
-  db.transaction(() => {
-    for (const mart of MARTS) for (const table of mart.tables) db.run(`DELETE FROM ${table}`);
-    db.run('DELETE FROM mart_watermark');
+async function benchHistoryPart(): Promise<void> {
+  const m = mainCorpus();
+  const built = path.dirname(buildBundle());
+  const figures = await benchHistory({
+    sizes: historySizes, currentMonth: currentMonthEvents, runs, seed, tmp,
+    workerBundle: path.join(built, 'engine-worker.js'), probeBundle: path.join(built, 'history-probe.js'),
+    corpusRoots: { claude: [m.claudeRoot], codex: [m.codexHome] }, log,
   });
-  ms['empty the marts'] = performance.now() - t;
-  registerDayFunction(db, new DayClock(engine.timeZone));
-  const newest = Number(db.scalar('SELECT COALESCE(MAX(id), 0) FROM usage_events'));
-  db.transaction(() => {
-    t = performance.now();
-    stageBatch(db, 0, newest);
-    ms['stage events (local day)'] = performance.now() - t;
-    for (const mart of MARTS) {
-      t = performance.now();
-      mart.apply(db);
-      db.run('INSERT OR REPLACE INTO mart_watermark (mart, last_event_id, updated_at) VALUES (?, ?, ?)', [mart.name, newest, Date.now()]);
-      ms[mart.name] = performance.now() - t;
-    }
-    dropBatch(db);
+  results.historyHost = { corpus: corpusKey(), bareNodeRssMb: figures.bareNodeRssMb, ...figures.host, commit: (results.machine as { commit: string }).commit, measuredAt: new Date().toISOString() };
+  for (const n of historySizes) Object.assign(historyResults(n), { currentMonthEvents, runs }, figures.sizes[n]);
+  const judged = historySizes[historySizes.length - 1]!;
+  const rows = HISTORY_ROWS.map((row) => {
+    const cells = historySizes.map((n) => row.format(row.value(figures.sizes[n]!, figures.host)));
+    const met = row.target ? (row.met(row.value(figures.sizes[judged]!, figures.host)) ? 'met' : 'NOT MET') : '';
+    return [row.label, ...cells, row.target, met];
   });
-  return ms;
-}
-
-async function benchRebuild(): Promise<void> {
-  const { engine, manifest, ingestSeconds, events } = await eventsDatabase();
-  const times: number[] = [];
-  const martsOnly: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    let t = performance.now();
-    engine.rebuildMarts();
-    times.push(performance.now() - t);
-    // Marts alone (no re-pricing): a zone change makes the next refresh rebuild every mart.
-    // 'Etc/UTC' and 'UTC' give the same days, so the result is the same database.
-    engine.setTimeZone('Etc/UTC');
-    t = performance.now();
-    engine.refreshMarts();
-    martsOnly.push(performance.now() - t);
-    engine.setTimeZone('UTC');
-    engine.refreshMarts();
-    log(`  rebuild run ${i + 1}/${runs}: ${(times[i]! / 1000).toFixed(2)} s (marts alone ${(martsOnly[i]! / 1000).toFixed(2)} s)`);
-  }
-  const breakdown = martBreakdown(engine);
-  const bytes = engine.db.sql.export().length;
-  const requests = Number(engine.db.scalar('SELECT COUNT(*) FROM request_ledger'));
-  eventResults().rebuild = {
-    runs, events, requests, corpusMiB: +(manifest.bytes.total / MiB).toFixed(1), ingestSeconds, rebuildSeconds: median(times) / 1000,
-    martsOnlySeconds: median(martsOnly) / 1000, repriceSeconds: (median(times) - median(martsOnly)) / 1000, martBreakdownMs: breakdown,
-    runsSeconds: times.map((t) => t / 1000), dbBytes: bytes, dbBytesPerEvent: bytes / events,
-  };
-  table(`(c) rebuildMarts at ${f0(events)} events (${f0(requests)} requests; dense ${f0(manifest.bytes.total / MiB)} MiB corpus), median of ${runs}`, ['', 'Agent Ledger'], [
-    ['rebuildMarts (s)', f2(median(times) / 1000)],
-    ['  of which re-pricing every event (s)', f2((median(times) - median(martsOnly)) / 1000)],
-    ['  of which deriving the marts (s)', f2(median(martsOnly) / 1000)],
-    ['ingest of that corpus, in-process (s)', f1(ingestSeconds)],
-    ['database (MiB)', f1(bytes / MiB)],
-    ['database bytes per event', f0(bytes / events)],
-  ]);
-  table('    mart rebuild, step by step (one run)', ['step', 'ms'], Object.entries(breakdown).map(([k, v]) => [k, f0(v)]));
+  table(
+    `(c) History with no transcripts left (${f0(currentMonthEvents)} events in the current month at every size), median of ${runs}; ` +
+      `'met?' judged at ${f0(judged)}. Host event-loop p99 idle: ${f1(figures.host.hostP99IdleMs)} ms (10 ms resolution included in every p99); ` +
+      `bare node RSS ${f0(figures.bareNodeRssMb)} MB`,
+    ['', ...historySizes.map((n) => `${f0(n)} events`), 'target', 'met?'],
+    rows,
+  );
 }
 
 async function benchReaders(): Promise<void> {
-  const { engine, manifest, events } = await eventsDatabase();
-  if (!eventResults().rebuild) engine.refreshMarts();
-  const end = manifest.options.endDay!;
-  const now = Date.parse(`${end}T18:00:00Z`);
+  const n = historySizes[historySizes.length - 1]!;
+  const engine = await LedgerEngine.open({ location: { dir: await historyLedger(n) }, timeZone: 'UTC', readOnly: true });
+  const events = n;
+  const now = Date.now();
+  const end = new Date(now).toISOString().slice(0, 10);
   const since = new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
   const r = engine.readers;
   const today = { since: end, until: end };
@@ -533,7 +505,8 @@ async function benchReaders(): Promise<void> {
     }
     ms[name] = median(times);
   }
-  eventResults().readers = { events, repeats, ms };
+  engine.close();
+  historyResults(n).readers = { events, repeats, ms };
   table(`(d) Reader latency at ${f0(events)} events, median of ${repeats}`, ['reader', 'ms'], Object.entries(ms).map(([k, v]) => [k, f2(v)]));
 }
 
@@ -639,14 +612,13 @@ async function main(): Promise<void> {
   try {
     if (only.has('ingest')) await benchIngest();
     if (only.has('warm')) await benchWarm();
-    if (only.has('rebuild')) await benchRebuild();
+    if (only.has('history')) await benchHistoryPart();
     if (only.has('readers')) await benchReaders();
     if (only.has('profile')) benchProfile();
     results.updatedAt = new Date().toISOString();
     fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
     log(`\nresults merged into ${path.relative(REPO, outFile)}`);
   } finally {
-    eventsEngine?.engine.close();
     if (!values['keep-tmp']) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
