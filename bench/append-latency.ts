@@ -21,10 +21,7 @@ async function main(): Promise<void> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'al-latency-'));
   const today = new Date().toISOString().slice(0, 10);
   const manifest = generateCorpus(path.join(base, 'corpus'), { targetBytes: parseSize(values['corpus-bytes']!), seed: 11, endDay: today });
-  // Created first: on a folder that does not exist yet, LiveLedger cannot take the writer lock
-  // and stays a reader (reported to the store's owner).
   const ledgerDir = path.join(base, 'ledger');
-  fs.mkdirSync(ledgerDir);
   const live = new LiveLedger({
     ledgerDir,
     timeZone: 'UTC',

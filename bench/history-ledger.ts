@@ -119,6 +119,7 @@ export async function buildHistoryLedger(dir: string, shape: HistoryShape): Prom
     refreshMarts(ledger, new DayClock('UTC'), ledger.months.takeUnfolded());
     recordPriceVersion(ledger, priceTableVersion);
     const save = ledger.save();
+    ledger.backUp();
     return { seconds: (performance.now() - started) / 1000, saveBytes: save.bytes };
   } finally {
     ledger.close();

@@ -124,12 +124,24 @@ export class LedgerEngine {
     this.currentReaders = new Readers(this.ledger.db, this.clock);
   }
 
-  /** Commits what changed; undefined when nothing had. Throws when the save failed (nothing committed changed). */
+  /** Commits what changed and writes its backup twins; undefined when nothing had changed. Throws when the save failed. */
   save(): SaveReport | undefined {
+    const report = this.commit();
+    this.backUp();
+    return report;
+  }
+
+  /** Commits what changed (new files, one manifest rename); undefined when nothing had. Throws when it failed (nothing committed changes). */
+  commit(): SaveReport | undefined {
     if (!this.dirty) return undefined;
     const report = this.ledger.save();
     this.dirty = false;
     return report;
+  }
+
+  /** Writes the backup twins of what was committed, and removes files no manifest names any more. */
+  backUp(): void {
+    if (this.ledger.needsBackUp) this.ledger.backUp();
   }
 
   close(): void {

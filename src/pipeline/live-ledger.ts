@@ -10,6 +10,9 @@ import { ManifestWatcher } from './manifest-watcher';
 
 export type Role = 'writer' | 'reader' | 'starting';
 
+/** How long after the last save its backup twins are written. */
+const BACKUP_DELAY_MS = 20_000;
+
 export type IngestSettings = Pick<IngestOptions, 'roots' | 'extraRoots' | 'editorStorageRoots' | 'agents'>;
 
 export interface LiveLedgerOptions {
@@ -51,6 +54,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   private pendingAll = false;
   private debounce: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  private backUpTimer: NodeJS.Timeout | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
   private lockTimer: NodeJS.Timeout | undefined;
   private manifestWatcher: ManifestWatcher | undefined;
@@ -152,6 +156,8 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
       clearTimeout(this.saveTimer);
       this.saveNow();
     }
+    clearTimeout(this.backUpTimer);
+    if (this.roleValue === 'writer' && this.lock.held()) this.backUpNow();
     if (this.roleValue === 'writer') this.lock.release();
     this.engineValue?.close();
     this.engineValue = undefined;
@@ -254,19 +260,35 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     }, this.options.saveDelayMs ?? 1_000);
   }
 
-  /** Commits what changed. A failed save (full disk) keeps the last committed files, logs once, and retries later. */
+  /**
+   * Commits what changed. A failed save (full disk) keeps the last committed files, logs once,
+   * and retries later. The backup twins follow once saves pause (the previous generation is
+   * the last good copy meanwhile), so a burst of saves compresses each file once.
+   */
   private saveNow(): void {
     if (!this.engineValue || this.roleValue !== 'writer') return;
     if (!this.lock.held()) return;
     try {
-      const report = this.engineValue.save();
+      const report = this.engineValue.commit();
       if (report) this.options.log.debug(`saved generation ${report.generation}: ${report.files} files, ${(report.bytes / 1024).toFixed(0)} KiB in ${report.ms.toFixed(0)} ms`);
+      clearTimeout(this.backUpTimer);
+      this.backUpTimer = setTimeout(() => void this.enqueue(async () => this.backUpNow()).catch(() => undefined), BACKUP_DELAY_MS);
+      this.backUpTimer.unref();
     } catch (error) {
       this.options.log.error(`could not save the ledger (${(error as Error).message}); the last saved copy is kept and saving is retried`);
       this.saveTimer = setTimeout(() => {
         this.saveTimer = undefined;
         void this.enqueue(async () => this.saveNow()).catch(() => undefined);
       }, 30_000);
+    }
+  }
+
+  private backUpNow(): void {
+    if (!this.engineValue || this.roleValue !== 'writer' || !this.lock.held()) return;
+    try {
+      this.engineValue.backUp();
+    } catch (error) {
+      this.options.log.warn(`could not write the ledger's backup copies (${(error as Error).message}); retried after the next save`);
     }
   }
 

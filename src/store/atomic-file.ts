@@ -10,21 +10,21 @@ export const TEMP_MARK = '.tmp-';
  * (a full disk, a file-size limit) the temporary file is removed, `file` is left as it
  * was, and the error is thrown.
  */
-export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+export function writeFileAtomic(file: string, bytes: Uint8Array, options: { sync?: boolean; syncFolder?: boolean } = {}): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const temp = `${file}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    writeAndSync(temp, bytes);
+    writeWhole(temp, bytes, options.sync ?? true);
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
   }
-  syncDirectory(dir);
+  if (options.syncFolder ?? true) syncDirectory(dir);
 }
 
-function writeAndSync(file: string, bytes: Uint8Array): void {
+function writeWhole(file: string, bytes: Uint8Array, sync: boolean): void {
   const fd = fs.openSync(file, 'wx');
   try {
     let written = 0;
@@ -33,7 +33,7 @@ function writeAndSync(file: string, bytes: Uint8Array): void {
       if (n <= 0) throw new Error(`short write: ${written} of ${bytes.length} bytes`);
       written += n;
     }
-    fs.fsyncSync(fd);
+    if (sync) fs.fsyncSync(fd);
     const size = fs.fstatSync(fd).size;
     if (size !== bytes.length) throw new Error(`wrote ${size} of ${bytes.length} bytes`);
   } finally {

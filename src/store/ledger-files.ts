@@ -84,9 +84,9 @@ function gunzipOrUndefined(bytes: Buffer): Buffer | undefined {
   }
 }
 
-/** Writes a data file and returns its manifest entry. */
+/** Writes a data file and returns its manifest entry (the folder is synced once, with the manifest). */
 export function writeDataFile(dir: string, name: string, bytes: Uint8Array): ManifestFile {
-  writeFileAtomic(path.join(dir, name), bytes);
+  writeFileAtomic(path.join(dir, name), bytes, { syncFolder: false });
   return { name, bytes: bytes.length, sha256: sha256(bytes) };
 }
 
@@ -95,6 +95,7 @@ export function writeDataFile(dir: string, name: string, bytes: Uint8Array): Man
  * are the last good copies), then the new manifest replaces `manifest.json` in one rename.
  */
 export function commitManifest(dir: string, current: Manifest | undefined, next: Manifest): void {
+  syncDirectory(dir); // the data files' names are durable before the manifest names them
   if (current && current.generation > 0) writeManifest(path.join(dir, PREVIOUS_MANIFEST_FILE), current);
   writeManifest(path.join(dir, MANIFEST_FILE), next);
 }
@@ -105,7 +106,8 @@ export function commitManifest(dir: string, current: Manifest | undefined, next:
  */
 export function writeBackups(dir: string, manifest: Manifest, written: Map<string, Uint8Array>): void {
   fs.mkdirSync(path.join(dir, BACKUP_DIR), { recursive: true });
-  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), zlib.gzipSync(bytes, { level: 1 }));
+  // A twin is checked by its hash when needed, so it is not synced: a torn twin is a missing one.
+  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), zlib.gzipSync(bytes, { level: 6 }), { sync: false, syncFolder: false });
   writeManifest(path.join(dir, BACKUP_DIR, MANIFEST_FILE), manifest);
 }
 

@@ -1,9 +1,10 @@
+import * as fs from 'node:fs';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../core/log';
 import { removeTempFiles } from './atomic-file';
 import { LedgerDb } from './ledger-db';
 import {
-  chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
+  chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, twinPath, writeBackups, writeDataFile, type CopyUsed,
 } from './ledger-files';
 import { claimLedgerFolder, monthFileName, stateFileName, type LedgerLocation } from './ledger-layout';
 import { emptyManifest, type Manifest, type MonthEntry } from './manifest';
@@ -51,6 +52,8 @@ export class Ledger {
   readonly index: RequestIndex;
   readonly recovery: Recovery = { rereadSources: false, rebuildMarts: false, save: false };
   private nextId: number;
+  /** Files committed whose backup twin is not written yet. */
+  private readonly unbacked = new Map<string, Uint8Array>();
 
   private constructor(
     SQL: SqlJsStatic,
@@ -120,8 +123,9 @@ export class Ledger {
 
   /**
    * Writes every changed month and the state as new files, then commits them with one
-   * manifest rename, then a backup copy of each. On failure nothing committed changes and
-   * the error is thrown (the caller logs it once).
+   * manifest rename. Their backup twins follow in `backUp()` (the writer window coalesces them;
+   * until then the previous generation stays as the last good copy). On failure nothing
+   * committed changes and the error is thrown (the caller logs it once).
    */
   save(): SaveReport {
     if (this.readOnly) throw new Error('the ledger was opened read-only');
@@ -145,12 +149,32 @@ export class Ledger {
     this.previous = this.manifest.generation > 0 ? this.manifest : undefined;
     this.manifest = next;
     this.months.markSaved();
-    writeBackups(this.dir, next, written);
-    removeUnreferenced(this.dir, [next, this.previous]);
-    const current = monthOf(Date.now());
-    this.index.forget(this.months.evictClean(new Set([current])));
+    for (const [name, bytes] of written) this.unbacked.set(name, bytes);
+    this.index.forget(this.months.evictClean(new Set([monthOf(Date.now())])));
     const bytes = [...written.values()].reduce((sum, b) => sum + b.length, 0);
     return { generation, files: written.size, bytes, ms: performance.now() - started };
+  }
+
+  /** Whether committed files still wait for their backup twins. */
+  get needsBackUp(): boolean {
+    return this.unbacked.size > 0;
+  }
+
+  /**
+   * Writes the compressed twin of every committed file that has none yet (also files another
+   * writer committed), then removes the files no manifest names any more.
+   */
+  backUp(): void {
+    if (this.readOnly || this.manifest.generation === 0) return;
+    const due = new Map<string, Uint8Array>();
+    for (const entry of [this.manifest.state, ...Object.values(this.manifest.months)]) {
+      if (fs.existsSync(twinPath(this.dir, entry.name))) continue;
+      const bytes = this.unbacked.get(entry.name) ?? readChecked(this.dir, entry)?.bytes;
+      if (bytes) due.set(entry.name, bytes);
+    }
+    writeBackups(this.dir, this.manifest, due);
+    this.unbacked.clear();
+    removeUnreferenced(this.dir, [this.manifest, this.previous]);
   }
 
   close(): void {
