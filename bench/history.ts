@@ -15,9 +15,7 @@ import { DayClock } from '../src/core/time';
 import { MartDeltas, readMonthInto } from '../src/marts/mart-deltas';
 import { MART_TABLES } from '../src/marts/registry';
 import { writeFresh } from '../src/marts/write-fresh';
-import { priceTableVersion } from '../src/pricing/cost';
 import { costNanos } from '../src/pricing/nanos';
-import { repriceEvents } from '../src/store/reprice';
 import { buildHistoryLedger, folderBytes, writeClaudeSession } from './history-ledger';
 
 export interface HistoryOptions {
@@ -123,14 +121,16 @@ async function rebuildBreakdown(dir: string): Promise<Figures> {
     work();
     ms[step] = (ms[step] ?? 0) + performance.now() - t;
   };
-  time('re-price every event', () => repriceEvents(ledger, costNanos, priceTableVersion));
   const agents = new Map(db.all<{ id: number; agent: string }>('SELECT id, agent FROM dim_session').map((r) => [r.id, r.agent]));
   const deltas = new MartDeltas();
   const clock = new DayClock('UTC');
+  const models = new Map(db.all<{ id: number; name: string }>('SELECT id, name FROM dim_model').map((r) => [r.id, r.name]));
+  const repricing = { modelName: (id: number) => models.get(id) ?? '', price: costNanos, changed: [] as [number, number][] };
   for (const month of ledger.months.months()) {
     time('load the month segments', () => ledger.months.db(month));
-    time('read events into deltas (one pass)', () => readMonthInto(ledger.months.db(month), 0, clock, (s) => agents.get(s) ?? '', deltas));
+    time('read, price and sum every event (one pass)', () => readMonthInto(ledger.months.db(month), 0, clock, (s) => agents.get(s) ?? '', deltas, repricing));
   }
+  time('expand into each mart\'s keys', () => deltas.finish());
   time('write the marts (bulk inserts)', () => db.transaction(() => {
     for (const table of MART_TABLES) db.run(`DELETE FROM ${table}`);
     writeFresh(db, deltas);

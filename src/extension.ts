@@ -153,8 +153,8 @@ async function rebuildWithProgress(engine: EngineClient, logger: Logger): Promis
       CostPanel.postBusy(true, 'Rebuilding marts…');
       let reported = 0;
       rebuildProgress = (e) => {
-        const overall = (e.stage === 'pricing' ? 0 : 50) + (50 * e.done) / Math.max(1, e.total);
-        progress.report({ message: e.stage === 'pricing' ? 're-pricing history' : 'deriving marts', increment: overall - reported });
+        const overall = (100 * e.done) / Math.max(1, e.total);
+        progress.report({ message: `re-pricing and summing month ${e.done} of ${e.total}`, increment: overall - reported });
         reported = overall;
       };
       try {

@@ -23,6 +23,7 @@ export function isValidTimeZone(zone: string): boolean {
 export class DayClock {
   private readonly format: Intl.DateTimeFormat;
   private readonly cache = new Map<number, string>();
+  private readonly numbers = new Map<number, number>();
 
   constructor(readonly timeZone: string) {
     this.format = new Intl.DateTimeFormat('en-CA', {
@@ -39,6 +40,17 @@ export class DayClock {
     if (day === undefined) {
       day = this.format.format(quarter * QUARTER_HOUR_MS); // en-CA formats as YYYY-MM-DD
       this.cache.set(quarter, day);
+    }
+    return day;
+  }
+
+  /** The local day of an instant as a number: days from 1970-01-01 to that calendar date. */
+  dayNumber(ts: number): number {
+    const quarter = Math.floor(ts / QUARTER_HOUR_MS);
+    let day = this.numbers.get(quarter);
+    if (day === undefined) {
+      day = Date.parse(`${this.dayOf(ts)}T00:00:00Z`) / DAY_MS;
+      this.numbers.set(quarter, day);
     }
     return day;
   }

@@ -1,8 +1,12 @@
-import type { DayClock } from '../core/time';
+import type { Database } from 'sql.js';
+import { DAY_MS, type DayClock } from '../core/time';
+import type { Speed, TokenCounts } from '../core/usage';
 import { DAY_MARTS } from './registry';
 
-/** The measures every mart carries, in column order (see measures.ts). */
+/** The measures every mart carries, in column order (see measures.ts): six token kinds, cost, messages. */
 export const MEASURE_COUNT = 8;
+const COST = 6;
+const MESSAGES = 7;
 
 /** One key's accumulated change: measures, and the span of event times. */
 export interface KeyDelta {
@@ -19,18 +23,35 @@ export interface SessionDelta extends KeyDelta {
   earliest: [ts: number, id: number];
 }
 
-/** An event row as read from a month segment, with its agent (from the session) and local day. */
-export interface EventFields {
-  id: number; session_id: number; project_id: number; model_id: number; agent: string; speed: string; day: string; ts: number;
-  /** input, output, cache writes 5m/1h, cache read, reasoning, cost, messages: signed. */
-  measures: number[];
+/** Events of one session at one (day, project, model, speed): the finest grain every mart is made of. */
+interface Cell extends KeyDelta {
+  day: number;
+  project: number;
+  model: number;
+  fast: boolean;
+}
+
+interface SessionCells {
+  agent: string;
+  cells: Map<number, Cell>;
+  earliest: [ts: number, id: number];
+  projectId: number;
+}
+
+/** Prices an event row again (Rebuild Marts): the model's name for its id, and the cost function. */
+export interface Repricing {
+  modelName(id: number): string;
+  price(tokens: TokenCounts, model: string, speed: Speed): number;
+  /** Rows whose stored cost differs from the new price: [cost, id], to write back. */
+  changed: [number, number][];
 }
 
 /**
- * The change a batch of events makes to every mart, per key, computed in one pass. Both the
- * incremental fold (upserts) and Rebuild Marts (bulk inserts) apply the same deltas, so both
- * give the same tables; every figure is a sum, a minimum or a maximum, so the order of batches
- * does not matter.
+ * The change a batch of events makes to every mart, per key. Events are first summed per
+ * session and (day, project, model, speed) with numeric keys (one map look-up per event), then
+ * expanded into each mart's keys by `finish()`. Both the incremental fold (upserts) and Rebuild
+ * Marts (bulk inserts) apply the same deltas; every figure is a sum, a minimum or a maximum, so
+ * the order of batches does not matter.
  */
 export class MartDeltas {
   readonly days = DAY_MARTS.map(() => new Map<string, KeyDelta>());
@@ -42,74 +63,112 @@ export class MartDeltas {
   readonly projects = new Set<number>();
   rows = 0;
   maxId = 0;
+  private readonly bySession = new Map<number, SessionCells>();
+  private readonly dayNames = new Map<number, string>();
 
-  add(e: EventFields): void {
+  /** Adds one event: its ids, time, local day number, signed measures. */
+  add(id: number, session: number, agent: string, project: number, model: number, fast: boolean, ts: number, day: number, measures: ArrayLike<number>): void {
     this.rows++;
-    if (e.id > this.maxId) this.maxId = e.id;
+    if (id > this.maxId) this.maxId = id;
+    let s = this.bySession.get(session);
+    if (!s) this.bySession.set(session, (s = { agent, cells: new Map(), earliest: [ts, id], projectId: project }));
+    if (ts < s.earliest[0] || (ts === s.earliest[0] && id < s.earliest[1])) {
+      s.earliest = [ts, id];
+      s.projectId = project;
+    }
+    // day < 2^16, project < 2^16, model < 2^16, speed 1 bit: an exact integer key below 2^53.
+    const key = ((day * 65536 + project) * 65536 + model) * 2 + (fast ? 1 : 0);
+    let cell = s.cells.get(key);
+    if (!cell) s.cells.set(key, (cell = { values: [], measures: new Array(MEASURE_COUNT).fill(0), firstTs: ts, lastTs: ts, day, project, model, fast }));
+    for (let k = 0; k < MEASURE_COUNT; k++) cell.measures[k] += measures[k]!;
+    if (ts < cell.firstTs) cell.firstTs = ts;
+    if (ts > cell.lastTs) cell.lastTs = ts;
+  }
+
+  /** Expands the cells into every mart's keys; call once, after the last `add`. */
+  finish(): this {
+    for (const [session, s] of this.bySession) {
+      for (const cell of s.cells.values()) this.expand(session, s.agent, cell);
+      const d = this.sessions.get(session)!;
+      d.projectId = s.projectId;
+      d.earliest = s.earliest;
+    }
+    this.bySession.clear();
+    return this;
+  }
+
+  private expand(session: number, agent: string, cell: Cell): void {
+    const fields = { day: this.dayName(cell.day), project_id: cell.project, agent, model_id: cell.model, speed: cell.fast ? 'fast' : 'standard' };
     DAY_MARTS.forEach((mart, i) => {
-      const values: (string | number)[] = [e.day, ...mart.keys.map((k) => e[k])];
+      const values: (string | number)[] = [fields.day, ...mart.keys.map((k) => fields[k])];
       const key = values.join('\u0001');
-      accumulate(this.days[i]!, key, values, e);
-      const memberKey = `${key}\u0001${e.session_id}`;
+      merge(this.days[i]!, key, values, cell);
+      const memberKey = `${key}\u0001${session}`;
       const member = this.members[i]!.get(memberKey);
-      if (member) member.messages += e.measures[7]!;
-      else this.members[i]!.set(memberKey, { values, session: e.session_id, messages: e.measures[7]! });
+      if (member) member.messages += cell.measures[MESSAGES]!;
+      else this.members[i]!.set(memberKey, { values, session, messages: cell.measures[MESSAGES]! });
     });
-    this.addSession(e);
-    const sm = `${e.session_id}\u0001${e.model_id}`;
-    const tokens = e.measures[0]! + e.measures[1]! + e.measures[2]! + e.measures[3]! + e.measures[4]!;
+    let s = this.sessions.get(session);
+    if (!s) this.sessions.set(session, (s = { values: [session], measures: new Array(MEASURE_COUNT).fill(0), firstTs: cell.firstTs, lastTs: cell.lastTs, agent, projectId: 0, earliest: [0, 0] }));
+    addInto(s, cell);
+    const tokens = cell.measures[0]! + cell.measures[1]! + cell.measures[2]! + cell.measures[3]! + cell.measures[4]!;
+    const sm = `${session}\u0001${cell.model}`;
     const model = this.sessionModels.get(sm);
-    if (model) { model.cost += e.measures[6]!; model.tokens += tokens; }
-    else this.sessionModels.set(sm, { session: e.session_id, model: e.model_id, cost: e.measures[6]!, tokens });
-    const pm = `${e.project_id}\u0001${e.session_id}`;
+    if (model) { model.cost += cell.measures[COST]!; model.tokens += tokens; }
+    else this.sessionModels.set(sm, { session, model: cell.model, cost: cell.measures[COST]!, tokens });
+    const pm = `${cell.project}\u0001${session}`;
     const member = this.projectMembers.get(pm);
-    if (member) member.messages += e.measures[7]!;
-    else this.projectMembers.set(pm, { project: e.project_id, session: e.session_id, messages: e.measures[7]! });
-    this.projects.add(e.project_id);
+    if (member) member.messages += cell.measures[MESSAGES]!;
+    else this.projectMembers.set(pm, { project: cell.project, session, messages: cell.measures[MESSAGES]! });
+    this.projects.add(cell.project);
   }
 
-  private addSession(e: EventFields): void {
-    let s = this.sessions.get(e.session_id);
-    if (!s) {
-      s = { values: [e.session_id], measures: new Array(MEASURE_COUNT).fill(0), firstTs: e.ts, lastTs: e.ts, agent: e.agent, projectId: e.project_id, earliest: [e.ts, e.id] };
-      this.sessions.set(e.session_id, s);
-    }
-    addMeasures(s, e);
-    if (e.ts < s.earliest[0] || (e.ts === s.earliest[0] && e.id < s.earliest[1])) {
-      s.earliest = [e.ts, e.id];
-      s.projectId = e.project_id;
-    }
+  private dayName(day: number): string {
+    let name = this.dayNames.get(day);
+    if (name === undefined) this.dayNames.set(day, (name = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+    return name;
   }
 }
 
-function accumulate(map: Map<string, KeyDelta>, key: string, values: (string | number)[], e: EventFields): void {
-  let d = map.get(key);
-  if (!d) {
-    d = { values, measures: new Array(MEASURE_COUNT).fill(0), firstTs: e.ts, lastTs: e.ts };
-    map.set(key, d);
-  }
-  addMeasures(d, e);
+function merge(map: Map<string, KeyDelta>, key: string, values: (string | number)[], cell: KeyDelta): void {
+  const d = map.get(key);
+  if (d) addInto(d, cell);
+  else map.set(key, { values, measures: [...cell.measures], firstTs: cell.firstTs, lastTs: cell.lastTs });
 }
 
-function addMeasures(d: KeyDelta, e: EventFields): void {
-  for (let k = 0; k < MEASURE_COUNT; k++) d.measures[k] += e.measures[k]!;
-  if (e.ts < d.firstTs) d.firstTs = e.ts;
-  if (e.ts > d.lastTs) d.lastTs = e.ts;
+function addInto(d: KeyDelta, cell: KeyDelta): void {
+  for (let k = 0; k < MEASURE_COUNT; k++) d.measures[k] += cell.measures[k]!;
+  if (cell.firstTs < d.firstTs) d.firstTs = cell.firstTs;
+  if (cell.lastTs > d.lastTs) d.lastTs = cell.lastTs;
 }
 
-/** Reads a month segment's events above `after` into `deltas`, with local days from `clock`. */
+const ROWS = `SELECT id, session_id, project_id, model_id, attrs, ts, input, output, cache_write_5m, cache_write_1h,
+  cache_read, reasoning, cost_nanos, message_delta FROM usage_events WHERE id > ?`;
+
+/**
+ * Reads a month segment's events above `after` into `deltas`, with local days from `clock`.
+ * With `repricing`, every event is priced again on the way (one pass for Rebuild Marts).
+ */
 export function readMonthInto(
-  month: import('sql.js').Database, after: number, clock: DayClock, agentOf: (session: number) => string, deltas: MartDeltas,
+  month: Database, after: number, clock: DayClock, agentOf: (session: number) => string, deltas: MartDeltas, repricing?: Repricing,
 ): void {
-  const statement = month.prepare(`SELECT id, session_id, project_id, model_id, attrs, ts, input, output, cache_write_5m, cache_write_1h,
-    cache_read, reasoning, cost_nanos, message_delta FROM usage_events WHERE id > ?`, [after]);
+  const statement = month.prepare(ROWS, [after]);
+  const measures = new Array<number>(MEASURE_COUNT);
+  const tokens: TokenCounts = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 0 };
   try {
     while (statement.step()) {
       const r = statement.get() as number[];
-      deltas.add({
-        id: r[0]!, session_id: r[1]!, project_id: r[2]!, model_id: r[3]!, agent: agentOf(r[1]!), speed: (r[4]! & 1) !== 0 ? 'fast' : 'standard',
-        ts: r[5]!, day: clock.dayOf(r[5]!), measures: r.slice(6, 14),
-      });
+      for (let k = 0; k < MEASURE_COUNT; k++) measures[k] = r[6 + k]!;
+      const fast = (r[4]! & 1) !== 0;
+      if (repricing) {
+        const sign = r[13]! < 0 ? -1 : 1;
+        tokens.input = sign * r[6]!; tokens.output = sign * r[7]!; tokens.cacheWrite5m = sign * r[8]!;
+        tokens.cacheWrite1h = sign * r[9]!; tokens.cacheRead = sign * r[10]!; tokens.reasoning = sign * r[11]!;
+        const cost = sign * repricing.price(tokens, repricing.modelName(r[3]!), fast ? 'fast' : 'standard');
+        if (cost !== r[12]) repricing.changed.push([cost, r[0]!]);
+        measures[COST] = cost;
+      }
+      deltas.add(r[0]!, r[1]!, agentOf(r[1]!), r[2]!, r[3]!, fast, r[5]!, clock.dayNumber(r[5]!), measures);
     }
   } finally {
     statement.free();

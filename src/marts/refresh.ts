@@ -2,7 +2,9 @@ import type { DayClock } from '../core/time';
 import type { Ledger } from '../store/ledger';
 import type { LedgerDb } from '../store/ledger-db';
 import { applyDeltas } from './apply-deltas';
-import { MartDeltas, readMonthInto } from './mart-deltas';
+import type { PriceRequest } from '../store/event-writer';
+import { writeCosts } from '../store/reprice';
+import { MartDeltas, readMonthInto, type Repricing } from './mart-deltas';
 import { MART_TABLES } from './registry';
 import { writeFresh } from './write-fresh';
 
@@ -11,6 +13,14 @@ export interface MartRefresh {
   rows: number;
   /** The event id every mart now covers. */
   watermark: number;
+  /** Events whose cost changed when priced again (Rebuild Marts with a price function). */
+  repriced?: number;
+}
+
+export interface RebuildOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Prices every event again on the way; costs that changed are written back to their month. */
+  price?: PriceRequest;
 }
 
 const TIME_ZONE_KEY = 'mart_time_zone';
@@ -36,6 +46,7 @@ export function refreshMarts(ledger: Ledger, clock: DayClock, months: Iterable<s
   const agentOf = sessionAgents(db, false);
   for (const month of months) readMonthInto(ledger.months.db(month), from, clock, agentOf, deltas);
   if (deltas.rows === 0) return { rows: 0, watermark: from };
+  deltas.finish();
   db.transaction(() => {
     applyDeltas(db, deltas);
     db.setMeta(WATERMARK_KEY, String(Math.max(from, deltas.maxId)));
@@ -45,24 +56,38 @@ export function refreshMarts(ledger: Ledger, clock: DayClock, months: Iterable<s
 
 /**
  * Empties every mart and folds all history in again, month by month into one set of deltas
- * written with bulk inserts: the same tables as refreshing batch by batch.
+ * written with bulk inserts: the same tables as refreshing batch by batch. With a price
+ * function, every event is priced again in the same pass.
  */
-export function rebuildMarts(ledger: Ledger, clock: DayClock, onProgress?: (done: number, total: number) => void): MartRefresh {
+export function rebuildMarts(ledger: Ledger, clock: DayClock, options: RebuildOptions = {}): MartRefresh {
   const db = ledger.db;
   const deltas = new MartDeltas();
   const agentOf = sessionAgents(db, true);
   const months = ledger.months.months();
+  const repricing = options.price ? repricingFor(db, options.price) : undefined;
+  let repriced = 0;
   months.forEach((month, i) => {
-    readMonthInto(ledger.months.db(month), 0, clock, agentOf, deltas);
-    onProgress?.(i + 1, months.length);
+    readMonthInto(ledger.months.db(month), 0, clock, agentOf, deltas, repricing);
+    if (repricing && repricing.changed.length > 0) {
+      writeCosts(ledger, month, repricing.changed);
+      repriced += repricing.changed.length;
+      repricing.changed = [];
+    }
+    options.onProgress?.(i + 1, months.length);
   });
+  deltas.finish();
   db.transaction(() => {
     for (const table of MART_TABLES) db.run(`DELETE FROM ${table}`);
     writeFresh(db, deltas);
     db.setMeta(TIME_ZONE_KEY, clock.timeZone);
     db.setMeta(WATERMARK_KEY, String(deltas.maxId));
   });
-  return { rows: deltas.rows, watermark: deltas.maxId };
+  return { rows: deltas.rows, watermark: deltas.maxId, repriced };
+}
+
+function repricingFor(db: LedgerDb, price: PriceRequest): Repricing {
+  const names = new Map(db.all<{ id: number; name: string }>('SELECT id, name FROM dim_model').map((r) => [r.id, r.name]));
+  return { modelName: (id) => names.get(id) ?? '', price, changed: [] };
 }
 
 /** Sessions never change agent and their ids are never reused: one cache per state database. */

@@ -35,7 +35,7 @@ export type EngineEvent =
   | { type: 'changed' }
   | { type: 'role'; role: Role }
   | { type: 'progress'; progress: IngestProgress | undefined }
-  | { type: 'rebuildProgress'; stage: 'pricing' | 'marts'; done: number; total: number }
+  | { type: 'rebuildProgress'; stage: 'marts'; done: number; total: number }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   | { type: 'fatal'; message: string };
 

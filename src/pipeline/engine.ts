@@ -7,7 +7,7 @@ import { Readers } from '../readers/readers';
 import { Ledger, type SaveReport } from '../store/ledger';
 import type { LedgerLocation } from '../store/ledger-layout';
 import { monthOf } from '../store/month';
-import { pricedWithVersion, recordPriceVersion, repriceEvents } from '../store/reprice';
+import { pricedWithVersion, recordPriceVersion } from '../store/reprice';
 import { ingest, type IngestOptions, type IngestReport } from './ingest';
 
 export interface EngineOptions {
@@ -25,7 +25,8 @@ export interface RebuildReport extends MartRefresh {
   seconds: number;
 }
 
-export type RebuildProgress = (stage: 'pricing' | 'marts', done: number, total: number) => void;
+/** Rebuild Marts' progress: months read (each priced again and summed). */
+export type RebuildProgress = (stage: 'marts', done: number, total: number) => void;
 
 /**
  * The whole engine behind one object: the ledger, ingest, marts and readers. Used by the
@@ -95,14 +96,16 @@ export class LedgerEngine {
   /** Re-prices every event with the current price table and derives every mart again, from all history. */
   rebuildMarts(onProgress?: RebuildProgress): RebuildReport {
     const started = performance.now();
-    const repricedEvents = repriceEvents(this.ledger, costNanos, priceTableVersion, (d, t) => onProgress?.('pricing', d, t));
-    this.releaseCleanMonths();
-    const result = rebuildMarts(this.ledger, this.clock, (d, t) => {
-      onProgress?.('marts', d, t);
-      this.releaseCleanMonths();
+    const result = rebuildMarts(this.ledger, this.clock, {
+      price: costNanos,
+      onProgress: (d, t) => {
+        onProgress?.('marts', d, t);
+        this.releaseCleanMonths();
+      },
     });
+    recordPriceVersion(this.ledger, priceTableVersion);
     this.dirty = true;
-    return { ...result, repricedEvents, seconds: (performance.now() - started) / 1000 };
+    return { ...result, repricedEvents: result.repriced ?? 0, seconds: (performance.now() - started) / 1000 };
   }
 
   /**
