@@ -143,3 +143,31 @@ describe('exactly-once across all history', () => {
     engine.close();
   });
 });
+
+describe('prices', () => {
+  test('a changed price table re-prices every event of every month, on opening and by Rebuild Marts', async () => {
+    const dir = new TranscriptDir('agent-ledger-reprice-');
+    const ledger = tempLedgerDir();
+    for (let d = 0; d < 40; d += 7) writeDay(dir, d);
+    let { engine } = await memoryEngine(ledger);
+    await engine.ingest({ roots: dir.roots });
+    const priced = engine.readers.dailyByModel();
+    // As if the costs had been computed with another price table: every stored cost is wrong.
+    for (const month of engine.ledger.months.months()) {
+      engine.ledger.months.db(month).run('UPDATE usage_events SET cost_nanos = cost_nanos * 3 + 7');
+      engine.ledger.months.touch(month);
+    }
+    engine.rebuildMarts();
+    assert.deepEqual(engine.readers.dailyByModel(), priced, 'Rebuild Marts priced every event again');
+    for (const month of engine.ledger.months.months()) engine.ledger.months.db(month).run('UPDATE usage_events SET cost_nanos = 1');
+    engine.db.setMeta('price_table_version', 'an older table');
+    engine.ledger.months.months().forEach((m) => engine.ledger.months.touch(m));
+    engine.db.run('UPDATE daily_mart SET cost_nanos = 0');
+    engine.save();
+    engine.close();
+    ({ engine } = await memoryEngine(ledger));
+    assert.deepEqual(engine.readers.dailyByModel(), priced, 'opening with a new price table re-priced history');
+    engine.close();
+    dir.dispose();
+  });
+});
