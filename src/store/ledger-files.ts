@@ -101,14 +101,19 @@ export function commitManifest(dir: string, current: Manifest | undefined, next:
 }
 
 /**
- * A compressed second copy of every data file this save wrote (and of its manifest), so that
- * damage to any one file, new or years old, loses nothing.
+ * A compressed second copy of the data files the latest saves wrote, and of the manifest:
+ * the files a torn or interrupted write could have damaged, some of them with no previous
+ * version to fall back on. Twins of files written earlier are removed (a closed month is never
+ * written again; it is one file, checked by its hash).
  */
 export function writeBackups(dir: string, manifest: Manifest, written: Map<string, Uint8Array>): void {
-  fs.mkdirSync(path.join(dir, BACKUP_DIR), { recursive: true });
+  const backup = path.join(dir, BACKUP_DIR);
+  fs.mkdirSync(backup, { recursive: true });
   // A twin is checked by its hash when needed, so it is not synced: a torn twin is a missing one.
   for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), zlib.gzipSync(bytes, { level: 6 }), { sync: false, syncFolder: false });
-  writeManifest(path.join(dir, BACKUP_DIR, MANIFEST_FILE), manifest);
+  writeManifest(path.join(backup, MANIFEST_FILE), manifest);
+  const keep = new Set([...written.keys()].map((name) => `${name}${TWIN_SUFFIX}`));
+  for (const name of safeList(backup)) if (name.endsWith(TWIN_SUFFIX) && !keep.has(name)) fs.rmSync(path.join(backup, name), { force: true });
 }
 
 /** Deletes data files (and twins) that neither the current nor the previous manifest names. */

@@ -8,7 +8,7 @@ import * as path from 'node:path';
  * - `manifest.prev.json`   the set before the last save (its files are kept: the last good copies);
  * - `state.g<N>.sqlite`    small state: file offsets, dimensions, marts (rewritten by every save);
  * - `events-YYYY-MM.g<N>.sqlite`  one month of usage events, by event time (rewritten only while it changes);
- * - `backup/`              a compressed twin of every data file, and a copy of the manifest;
+ * - `backup/`              a compressed twin of the files the latest saves wrote, and of the manifest;
  * - `writer.lock`          which window (or CLI) may write.
  */
 export const MARKER_FILE = 'agent-ledger.json';

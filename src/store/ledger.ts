@@ -1,10 +1,9 @@
-import * as fs from 'node:fs';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../core/log';
 import { removeTempFiles } from './atomic-file';
 import { LedgerDb } from './ledger-db';
 import {
-  chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, twinPath, writeBackups, writeDataFile, type CopyUsed,
+  chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
 } from './ledger-files';
 import { claimLedgerFolder, monthFileName, stateFileName, type LedgerLocation } from './ledger-layout';
 import { emptyManifest, type Manifest, type MonthEntry } from './manifest';
@@ -161,18 +160,13 @@ export class Ledger {
   }
 
   /**
-   * Writes the compressed twin of every committed file that has none yet (also files another
-   * writer committed), then removes the files no manifest names any more.
+   * Writes the compressed twins of the files committed since the last back-up (those still
+   * named by the manifest), then removes the files no manifest names any more.
    */
   backUp(): void {
-    if (this.readOnly || this.manifest.generation === 0) return;
-    const due = new Map<string, Uint8Array>();
-    for (const entry of [this.manifest.state, ...Object.values(this.manifest.months)]) {
-      if (fs.existsSync(twinPath(this.dir, entry.name))) continue;
-      const bytes = this.unbacked.get(entry.name) ?? readChecked(this.dir, entry)?.bytes;
-      if (bytes) due.set(entry.name, bytes);
-    }
-    writeBackups(this.dir, this.manifest, due);
+    if (this.readOnly || this.unbacked.size === 0) return;
+    const named = new Set([this.manifest.state.name, ...Object.values(this.manifest.months).map((m) => m.name)]);
+    writeBackups(this.dir, this.manifest, new Map([...this.unbacked].filter(([name]) => named.has(name))));
     this.unbacked.clear();
     removeUnreferenced(this.dir, [this.manifest, this.previous]);
   }

@@ -51,6 +51,9 @@ function damage(file: string): void {
 describe('history outlives the transcripts: 60 days, the first 30 deleted, the newest ledger file damaged', () => {
   for (const savePattern of ['one save for all 60 days', 'a save after every day'] as const) {
     for (const target of ['the most recently written file', 'manifest.json', 'the state file', 'the newest month file', 'the oldest month file'] as const) {
+      // A month closed long ago was written by an earlier save and never since: one checked file,
+      // not a file a torn write of the latest saves could reach (see the README's promise).
+      if (savePattern === 'a save after every day' && target === 'the oldest month file') continue;
       test(`${savePattern}; damaged: ${target}`, async () => {
         const dir = new TranscriptDir('agent-ledger-60-');
         const ledger = path.join(dir.base, 'ledger');
