@@ -30,6 +30,8 @@ export interface HistoryOptions {
   workerBundle: string;
   /** history-probe.ts bundled the same way (a process without tsx, so its memory is the engine's). */
   probeBundle: string;
+  /** The CLI bundle, for `agent-ledger statusline` as Claude Code runs it. */
+  cliBundle: string;
   /** Roots of the main corpus, for the host-delay measurement during a cold ingest. */
   corpusRoots: { claude: string[]; codex: string[] };
   log: (message: string) => void;
@@ -192,6 +194,18 @@ async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emp
     const [r] = await probe(o.probeBundle, ['writer', dir, appendRoot, emptyRoot]);
     return { writerRssMb: r!.rssMb!, writerPeakRssMb: r!.peakRssMb!, probeBaselineMb: r!.baselineMb! };
   });
+  // Claude Code's status line: a whole `agent-ledger statusline` process, fed the documented JSON.
+  const statusLine = await medianOf(Math.max(o.runs, 5), async () => {
+    const input = JSON.stringify({ session_id: 'bench-session', model: { id: 'claude-opus-4-6', display_name: 'Opus 4.6' },
+      rate_limits: { five_hour: { used_percentage: 42, resets_at: Math.floor(Date.now() / 1000) + 3600 } }, context_window: { used_percentage: 30 } });
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [o.cliBundle, '--db', dir, 'statusline'], { input, encoding: 'utf8' });
+    const ms = performance.now() - t;
+    if (r.status !== 0 || !r.stdout.includes('today')) throw new Error(`statusline failed: ${r.stdout}${r.stderr}`);
+    return { statusLineMs: ms };
+  });
+  log(`status line ${statusLine.statusLineMs!.toFixed(0)} ms (whole process)`);
+
   const reader = await medianOf(o.runs, async () => {
     const [opened, refreshed] = await probe(o.probeBundle, ['reader', dir], async () => {
       const engine = await LedgerEngine.open({ location: { dir }, timeZone: 'UTC', log: silentLogger });
@@ -245,7 +259,7 @@ async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emp
     events: n, buildSeconds: built.seconds, builtBytesPerEvent: builtBytes / n, bytesPerEvent: folderBytes(dir) / n,
     saveMs: append.saveMs!, backUpMs: append.backUpMs!, saveBytes: append.saveBytes!, saveFiles: append.saveFiles!, appendIngestMs: append.ingestMs!, writerOpenMs: append.openMs!,
     openToFirstFigureMs: bundled.ms!, openToFirstFigureFromSourceMs: fromSource.ms!,
-    ...writer, ...reader, ...rebuild, rebuildThreadSeconds: threadRebuild.value,
+    ...writer, ...reader, ...rebuild, ...statusLine, rebuildThreadSeconds: threadRebuild.value,
     saveInThreadMs: threadSaveMs, hostP99SaveMs: save.p99Ms, hostMaxSaveMs: save.maxMs, hostP99RebuildMs: threadRebuild.p99Ms, hostMaxRebuildMs: threadRebuild.maxMs,
   };
 }
@@ -300,6 +314,7 @@ export const HISTORY_ROWS: Row[] = [
   { label: '  writer peak RSS (MB)', value: (f) => f.writerPeakRssMb!, format: ms0, target: '', met: () => true },
   { label: 'reader window refresh (ms)', value: (f) => f.readerRefreshMs!, format: ms0, target: '< 200', met: (v) => v < 200 },
   { label: 'reader window ledger memory (MB over baseline)', value: (f) => f.readerRssDeltaMb!, format: d1, target: '< 50', met: (v) => v < 50 },
+  { label: 'agent-ledger statusline, whole process (ms)', value: (f) => f.statusLineMs!, format: ms0, target: '< 100', met: (v) => v < 100 },
   { label: 'bytes per event on disk (incl. backup/)', value: (f) => f.bytesPerEvent!, format: ms0, target: '< 80', met: (v) => v < 80 },
   { label: 'Rebuild Marts, in-process (s)', value: (f) => f.rebuildSeconds!, format: d2, target: '< 3', met: (v) => v < 3 },
   { label: '  same, engine thread request, wall (s)', value: (f) => f.rebuildThreadSeconds!, format: d2, target: '', met: () => true },

@@ -445,7 +445,7 @@ async function benchHistoryPart(): Promise<void> {
   const built = path.dirname(buildBundle());
   const figures = await benchHistory({
     sizes: historySizes, currentMonth: currentMonthEvents, runs, seed, tmp,
-    workerBundle: path.join(built, 'engine-worker.js'), probeBundle: path.join(built, 'history-probe.js'),
+    workerBundle: path.join(built, 'engine-worker.js'), probeBundle: path.join(built, 'history-probe.js'), cliBundle: path.join(built, 'cli.js'),
     corpusRoots: { claude: [m.claudeRoot], codex: [m.codexHome] }, log,
   });
   results.historyHost = { corpus: corpusKey(), bareNodeRssMb: figures.bareNodeRssMb, ...figures.host, commit: (results.machine as { commit: string }).commit, measuredAt: new Date().toISOString() };
