@@ -110,7 +110,7 @@ export function writeBackups(dir: string, manifest: Manifest, written: Map<strin
   const backup = path.join(dir, BACKUP_DIR);
   fs.mkdirSync(backup, { recursive: true });
   // A twin is checked by its hash when needed, so it is not synced: a torn twin is a missing one.
-  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), zlib.gzipSync(bytes, { level: 6 }), { sync: false, syncFolder: false });
+  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), zlib.gzipSync(bytes, { level: 1 }), { sync: false, syncFolder: false });
   writeManifest(path.join(backup, MANIFEST_FILE), manifest);
   const keep = new Set([...written.keys()].map((name) => `${name}${TWIN_SUFFIX}`));
   for (const name of safeList(backup)) if (name.endsWith(TWIN_SUFFIX) && !keep.has(name)) fs.rmSync(path.join(backup, name), { force: true });
