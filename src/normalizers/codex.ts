@@ -24,6 +24,8 @@ export interface CodexFileState {
   previous: Totals | undefined;
   /** Whether the file's own session_meta was read (later ones are copied ancestors'). */
   metaSeen?: boolean;
+  /** The session whose running totals this file continues: the parent a fork copied, else its own. */
+  lineage?: string;
   /** Set in a forked file until its copy of the parent's history ends. */
   fork?: ForkReplay;
 }
@@ -85,6 +87,7 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
 function readSessionMeta(entry: Record<string, unknown>, payload: Record<string, unknown>, state: CodexFileState): void {
   state.metaSeen = true;
   state.sessionId = asString(payload.id) ?? state.sessionId;
+  state.lineage = asString(payload.forked_from_id) ?? state.sessionId;
   state.cwd = asString(payload.cwd) ?? state.cwd;
   const subagent = asObject(asObject(payload.source)?.subagent);
   const spawned = subagent !== undefined && (subagent.thread_spawn !== undefined || subagent.threadSpawn !== undefined);
@@ -129,6 +132,7 @@ function tokenCountRecord(
     agent: 'codex',
     key: `x:${String(entry.timestamp)}:${resolvedModel}:${turn.input}:${turn.cached}:${turn.output}:${turn.reasoning}:${turn.total}`,
     repeat: 'once',
+    alias: totals ? { group: replayGroup(state, totals), primary: false } : undefined,
     sessionId: state.sessionId,
     project: state.cwd || 'unknown',
     model: resolvedModel,
@@ -196,6 +200,15 @@ function checkTurn(turn: Totals): void {
 }
 
 const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
+
+/**
+ * A fork may copy its parent's history with new timestamps and no marker (so the file alone
+ * cannot tell the copy from new turns), but each copied event repeats the parent's running
+ * totals. Events of one lineage with the same totals are one request, counted once in any file.
+ */
+function replayGroup(state: CodexFileState, t: Totals): string {
+  return `x:${state.lineage ?? state.sessionId}:${t.input}:${t.cached}:${t.output}:${t.reasoning}:${t.total}`;
+}
 
 function sessionIdFromName(filePath: string): string {
   return UUID_AT_END.exec(filePath)?.[1] ?? path.basename(filePath, '.jsonl');

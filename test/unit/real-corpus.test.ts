@@ -19,6 +19,7 @@ interface Expectation {
 const MET = [
   'ccusage-codex-direct-daily-json', 'logpile-replay-multisecond', 'logpile-counter-reset-epochs',
   'logpile-fresh-same-second', 'logpile-fork-leaf', 'codexbar-harness-smoke',
+  'codexbar-live-fork-deduped', 'codexbar-archived-fork-parent-owns-prefix',
 ];
 
 const expectations = (): Expectation[] =>
@@ -33,10 +34,14 @@ describe('real corpus: published expectations of other tools', { skip: !fs.exist
       const { engine } = await memoryEngine();
       try {
         await engine.ingest({ roots: { [agent]: [root] }, agents: [agent] });
-        const rows = engine.readers.dailyByModel({ since: e.date, until: e.date });
+        const rows = engine.readers.dailyByModel(e.date ? { since: e.date, until: e.date } : {});
         const pick = rows.filter((r) => e.model === undefined || e.model === '*' || r.model === e.model);
         const sum = (k: 'inputTokens' | 'outputTokens' | 'cacheReadTokens') => pick.reduce((n, r) => n + r[k], 0);
-        const got: Record<string, number> = { inputTokens: sum('inputTokens'), outputTokens: sum('outputTokens'), cacheReadTokens: sum('cacheReadTokens') };
+        const got: Record<string, number> = {
+          inputTokens: sum('inputTokens'), outputTokens: sum('outputTokens'), cacheReadTokens: sum('cacheReadTokens'),
+          // CodexBar's scanner units: its input includes the cached part.
+          units: sum('inputTokens') + 2 * sum('cacheReadTokens') + sum('outputTokens'),
+        };
         for (const key of Object.keys(e.expected)) if (key !== 'cacheCreationTokens') assert.equal(got[key], e.expected[key], `${id} ${key}`);
       } finally {
         engine.close();
