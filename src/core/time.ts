@@ -59,6 +59,19 @@ export class DayClock {
     return this.dayOf(now);
   }
 
+  /** The first instant (epoch ms) of a local day: the smallest quarter hour whose day is `day`. */
+  startOf(day: string): number {
+    let { lo, hi } = DayClock.utcWindow(day);
+    lo = Math.floor(lo / QUARTER_HOUR_MS);
+    hi = Math.ceil(hi / QUARTER_HOUR_MS);
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.dayOf(mid * QUARTER_HOUR_MS) < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo * QUARTER_HOUR_MS;
+  }
+
   /** A UTC window certain to contain every instant of the local day (offsets stay within ±14 h). */
   static utcWindow(day: string): { lo: number; hi: number } {
     const midnightUtc = Date.parse(`${day}T00:00:00Z`);

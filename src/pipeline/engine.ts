@@ -1,11 +1,14 @@
 import { silentLogger, type Logger } from '../core/log';
 import { DayClock, systemTimeZone } from '../core/time';
-import { rebuildMarts, refreshMarts, type MartRefresh } from '../marts/refresh';
+import * as path from 'node:path';
+import { martTimeZone, rebuildMarts, refreshMarts, type MartRefresh } from '../marts/refresh';
 import { priceTableVersion } from '../pricing/cost';
 import { costNanos } from '../pricing/nanos';
 import { Readers } from '../readers/readers';
+import { statusCard } from '../readers/status-card';
+import { writeFileAtomic } from '../store/atomic-file';
 import { Ledger, type SaveReport } from '../store/ledger';
-import type { LedgerLocation } from '../store/ledger-layout';
+import { STATUS_CARD_FILE, type LedgerLocation } from '../store/ledger-layout';
 import { monthOf } from '../store/month';
 import { pricedWithVersion, recordPriceVersion } from '../store/reprice';
 import { ingest, type IngestOptions, type IngestReport } from './ingest';
@@ -139,7 +142,19 @@ export class LedgerEngine {
     if (!this.dirty) return undefined;
     const report = this.ledger.save();
     this.dirty = false;
+    this.writeStatusCard();
     return report;
+  }
+
+  /** The status line's figures beside the manifest (best effort: the status line falls back to the state). */
+  private writeStatusCard(): void {
+    if (martTimeZone(this.ledger.db) !== this.clock.timeZone) return;
+    try {
+      const card = statusCard(this.ledger.db, this.clock, Date.now());
+      writeFileAtomic(path.join(this.ledger.dir, STATUS_CARD_FILE), Buffer.from(JSON.stringify(card)), { sync: false, syncFolder: false });
+    } catch (error) {
+      this.log.debug(`status card not written: ${(error as Error).message}`);
+    }
   }
 
   /** Writes the backup twins of what was committed, and removes files no manifest names any more. */

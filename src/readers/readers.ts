@@ -229,15 +229,6 @@ export class Readers {
 
   /** First instant (epoch ms) of a local day: the smallest quarter hour whose day is `day`. */
   private dayStart(day: string): number {
-    const quarter = 15 * 60_000;
-    let { lo, hi } = DayClock.utcWindow(day);
-    lo = Math.floor(lo / quarter);
-    hi = Math.ceil(hi / quarter);
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (this.clock.dayOf(mid * quarter) < day) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo * quarter;
+    return this.clock.startOf(day);
   }
 }

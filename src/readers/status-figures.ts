@@ -1,12 +1,14 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import type { LimitSnapshot, LimitSource } from '../core/limits';
 import { DayClock } from '../core/time';
 import { nanosToUsd } from '../pricing/nanos';
 import { readChecked } from '../store/ledger-files';
-import { MANIFEST_FILE } from '../store/ledger-layout';
+import { MANIFEST_FILE, STATUS_CARD_FILE } from '../store/ledger-layout';
 import { readManifest } from '../store/manifest';
 import { loadSqlJs } from '../store/sqljs-loader';
+import { figuresFromCard, type StatusCard } from './status-card';
 
 /** What the status line shows from the saved ledger. */
 export interface StatusFigures {
@@ -25,6 +27,9 @@ export const NO_FIGURES: StatusFigures = { sessionUsd: undefined, todayUsd: unde
  * line depends on, so that the store behind it can change.
  */
 export async function readStatusFigures(ledgerDir: string, session: { agent: string; id: string | undefined }, now: number): Promise<StatusFigures> {
+  const card = readCard(ledgerDir);
+  const fromCard = card && figuresFromCard(card, session, now);
+  if (fromCard) return fromCard;
   const manifest = readManifest(path.join(ledgerDir, MANIFEST_FILE));
   const bytes = manifest.ok && manifest.manifest.state.name ? readChecked(ledgerDir, manifest.manifest.state)?.bytes : undefined;
   if (!bytes) return NO_FIGURES;
@@ -69,4 +74,13 @@ function one(db: Database, sql: string, params: SqlValue[] = []): SqlValue | und
 
 function nanos(value: SqlValue | undefined): number | undefined {
   return typeof value === 'number' ? nanosToUsd(value) : undefined;
+}
+
+/** The writer's status card (see status-card.ts); undefined when absent or unreadable. */
+function readCard(ledgerDir: string): StatusCard | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(ledgerDir, STATUS_CARD_FILE), 'utf8')) as StatusCard;
+  } catch {
+    return undefined;
+  }
 }

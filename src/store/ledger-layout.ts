@@ -9,13 +9,16 @@ import * as path from 'node:path';
  * - `state.g<N>.sqlite`    small state: file offsets, dimensions, marts (rewritten by every save);
  * - `events-YYYY-MM.g<N>.sqlite`  one month of usage events, by event time (rewritten only while it changes);
  * - `backup/`              a compressed twin of the files the latest saves wrote, and of the manifest;
- * - `writer.lock`          which window (or CLI) may write.
+ * - `writer.lock`          which window (or CLI) may write;
+ * - `status-card.json`     today's and recent sessions' figures for the status line (no SQLite needed).
  */
 export const MARKER_FILE = 'agent-ledger.json';
 export const MANIFEST_FILE = 'manifest.json';
 export const PREVIOUS_MANIFEST_FILE = 'manifest.prev.json';
 export const BACKUP_DIR = 'backup';
 export const LOCK_FILE = 'writer.lock';
+/** Figures for Claude Code's status line, rewritten by every commit (readers/status-card.ts). */
+export const STATUS_CARD_FILE = 'status-card.json';
 export const LEDGER_FORMAT = 'agent-ledger';
 export const LEDGER_VERSION = 2;
 
