@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS daily_mart (
   input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
   cache_write_5m_tokens INTEGER NOT NULL, cache_write_1h_tokens INTEGER NOT NULL,
   cache_read_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
-  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, sessions INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, reported_nanos INTEGER NOT NULL, sessions INTEGER NOT NULL,
   first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
   PRIMARY KEY (day, project_id, agent, model_id, speed)
 ) WITHOUT ROWID;
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS provider_day_mart (
   input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
   cache_write_5m_tokens INTEGER NOT NULL, cache_write_1h_tokens INTEGER NOT NULL,
   cache_read_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
-  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, sessions INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, reported_nanos INTEGER NOT NULL, sessions INTEGER NOT NULL,
   first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
   PRIMARY KEY (day, agent)
 ) WITHOUT ROWID;
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS model_day_mart (
   input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
   cache_write_5m_tokens INTEGER NOT NULL, cache_write_1h_tokens INTEGER NOT NULL,
   cache_read_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
-  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, sessions INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, reported_nanos INTEGER NOT NULL, sessions INTEGER NOT NULL,
   first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
   PRIMARY KEY (day, model_id, speed)
 ) WITHOUT ROWID;
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS session_mart (
   input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
   cache_write_5m_tokens INTEGER NOT NULL, cache_write_1h_tokens INTEGER NOT NULL,
   cache_read_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
-  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, reported_nanos INTEGER NOT NULL,
   first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
   primary_model_id INTEGER NOT NULL
 );
@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS project_mart (
   input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
   cache_write_5m_tokens INTEGER NOT NULL, cache_write_1h_tokens INTEGER NOT NULL,
   cache_read_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
-  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, sessions INTEGER NOT NULL,
+  cost_nanos INTEGER NOT NULL, messages INTEGER NOT NULL, reported_nanos INTEGER NOT NULL, sessions INTEGER NOT NULL,
   first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
   primary_model_id INTEGER NOT NULL
 );

@@ -90,7 +90,9 @@ export class AgentSplit {
           h(
             'span',
             { class: 'split-detail' },
-            `${f.percent(r.costUsd, total)} · ${f.integer(r.sessions)} ${r.sessions === 1 ? 'session' : 'sessions'} · ${f.tokens(r.totalTokens)} tokens`,
+            `${f.percent(r.costUsd, total)} · ${f.integer(r.sessions)} ${r.sessions === 1 ? 'session' : 'sessions'} · ${f.tokens(r.totalTokens)} tokens` +
+              // Where the agent records its own cost: shown beside ours, never used for the totals.
+              (r.reportedCostUsd > 0 ? ` · ${f.usd(r.reportedCostUsd)} reported by the agent` : ''),
           ),
         ),
       ),

@@ -3,8 +3,8 @@ import { DAY_MS, type DayClock } from '../core/time';
 import type { Speed, TokenCounts } from '../core/usage';
 import { DAY_MARTS } from './registry';
 
-/** The measures every mart carries, in column order (see measures.ts): six token kinds, cost, messages. */
-export const MEASURE_COUNT = 8;
+/** The measures every mart carries, in column order (see measures.ts): six token kinds, cost, messages, reported cost. */
+export const MEASURE_COUNT = 9;
 const COST = 6;
 const MESSAGES = 7;
 
@@ -143,7 +143,7 @@ function addInto(d: KeyDelta, cell: KeyDelta): void {
 }
 
 const ROWS = `SELECT id, session_id, project_id, model_id, attrs, ts, input, output, cache_write_5m, cache_write_1h,
-  cache_read, reasoning, cost_nanos, message_delta FROM usage_events WHERE id > ?`;
+  cache_read, reasoning, cost_nanos, message_delta, COALESCE(reported_nanos, 0) FROM usage_events WHERE id > ?`;
 
 /**
  * Reads a month segment's events above `after` into `deltas`, with local days from `clock`.

@@ -8,6 +8,8 @@ export const TOKEN_MEASURES: ReadonlyArray<readonly [string, string]> = [
   ['reasoning_tokens', 'reasoning'],
   ['cost_nanos', 'cost_nanos'],
   ['messages', 'message_delta'],
+  // What the agents themselves recorded as cost, where they do (shown as "reported", never priced from).
+  ['reported_nanos', 'reported_nanos'],
 ];
 
 export const MART_MEASURE_COLUMNS = TOKEN_MEASURES.map(([mart]) => mart).join(', ');

@@ -10,9 +10,9 @@ import type {
 
 const SUMS = `SUM(input_tokens) AS i, SUM(output_tokens) AS o, SUM(cache_write_5m_tokens) AS w5,
   SUM(cache_write_1h_tokens) AS w1, SUM(cache_read_tokens) AS r, SUM(reasoning_tokens) AS rs,
-  SUM(cost_nanos) AS c, SUM(messages) AS n`;
+  SUM(cost_nanos) AS c, SUM(messages) AS n, SUM(reported_nanos) AS rp`;
 
-interface SumsRow { i: number; o: number; w5: number; w1: number; r: number; rs: number; c: number; n: number }
+interface SumsRow { i: number; o: number; w5: number; w1: number; r: number; rs: number; c: number; n: number; rp: number }
 
 const DAILY: FilterColumns = { day: 'day', agent: 'agent', project: 'project_id' };
 const PROVIDER_DAY: FilterColumns = { day: 'day', agent: 'agent' };
@@ -28,6 +28,7 @@ function totals(row: SumsRow): TokenTotals {
     reasoningTokens: row.rs ?? 0,
     totalTokens: 0,
     costUsd: nanosToUsd(row.c ?? 0),
+    reportedCostUsd: nanosToUsd(row.rp ?? 0),
     messages: row.n ?? 0,
   };
   t.totalTokens = t.inputTokens + t.outputTokens + t.cacheWrite5mTokens + t.cacheWrite1hTokens + t.cacheReadTokens;
@@ -168,7 +169,7 @@ export class Readers {
       .all<SumsRow & { key: string; agent: AgentId; project: string; first: number; last: number; model: string }>(
         `SELECT k.session_key AS key, s.agent, d.path AS project, s.first_ts AS first, s.last_ts AS last, m.name AS model,
            s.input_tokens AS i, s.output_tokens AS o, s.cache_write_5m_tokens AS w5, s.cache_write_1h_tokens AS w1,
-           s.cache_read_tokens AS r, s.reasoning_tokens AS rs, s.cost_nanos AS c, s.messages AS n
+           s.cache_read_tokens AS r, s.reasoning_tokens AS rs, s.cost_nanos AS c, s.messages AS n, s.reported_nanos AS rp
          FROM session_mart s JOIN dim_session k ON k.id = s.session_id JOIN dim_project d ON d.id = s.project_id
            JOIN dim_model m ON m.id = s.primary_model_id
          WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ?`,

@@ -19,6 +19,8 @@ export interface TokenTotals {
   /** input + output + cache writes + cache reads (reasoning is inside output). */
   totalTokens: number;
   costUsd: number;
+  /** The cost the agents recorded themselves, where they do (Cline, Roo, Kilo, OpenCode…); 0 elsewhere. */
+  reportedCostUsd: number;
   messages: number;
 }
 

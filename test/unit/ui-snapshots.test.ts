@@ -94,9 +94,9 @@ describe('status bar and panel data', () => {
   test('CSV export quotes and defuses fields; JSON export has the ccusage shape', () => {
     const data = panelSnapshot(engine.readers, { ...DEFAULT_FILTER, range: 'all' }, NOW);
     const csv = panelCsv(data).trimEnd().split('\r\n');
-    assert.equal(csv[0], 'date,model,input_tokens,output_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,total_tokens,cost_usd');
+    assert.equal(csv[0], 'date,model,input_tokens,output_tokens,cache_write_5m_tokens,cache_write_1h_tokens,cache_read_tokens,total_tokens,cost_usd,reported_cost_usd');
     assert.equal(csv.length, 1 + data.daily.length);
-    assert.ok(csv.includes('2026-11-19,claude-haiku-4-5-20251001,1000000,0,0,0,0,1000000,1.000000'));
+    assert.ok(csv.includes('2026-11-19,claude-haiku-4-5-20251001,1000000,0,0,0,0,1000000,1.000000,0.000000'));
     const json = JSON.parse(panelJson(data));
     assert.deepEqual(Object.keys(json), ['daily', 'totals']);
     assert.deepEqual(Object.keys(json.daily[0]), ['date', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'totalTokens', 'totalCost', 'modelsUsed', 'modelBreakdowns']);
