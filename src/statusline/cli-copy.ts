@@ -13,11 +13,10 @@ export function copyCli(extensionDir: string, targetDir: string): string {
   const stampFile = path.join(targetDir, 'bundle.stamp');
   const target = path.join(targetDir, 'cli.js');
   if (fs.existsSync(target) && readOr(stampFile) === stamp) return target;
-  fs.mkdirSync(path.join(targetDir, 'migrations'), { recursive: true });
+  fs.mkdirSync(targetDir, { recursive: true });
   fs.copyFileSync(path.join(extensionDir, 'dist', 'sql-wasm.wasm'), path.join(targetDir, 'sql-wasm.wasm'));
-  for (const file of fs.readdirSync(path.join(extensionDir, 'migrations'))) {
-    fs.copyFileSync(path.join(extensionDir, 'migrations', file), path.join(targetDir, 'migrations', file));
-  }
+  fs.copyFileSync(path.join(extensionDir, 'dist', 'parse-worker.js'), path.join(targetDir, 'parse-worker.js'));
+  fs.cpSync(path.join(extensionDir, 'migrations'), path.join(targetDir, 'migrations'), { recursive: true }); // with segment/
   const temp = `${target}.tmp-${process.pid}`;
   fs.copyFileSync(source, temp);
   fs.renameSync(temp, target); // a status line running right now sees the old file or the new one
