@@ -93,10 +93,6 @@ export function claimLedgerFolder(dir: string): void {
   }
 }
 
-export function isLedgerFolder(dir: string): boolean {
-  return fs.existsSync(path.join(dir, MARKER_FILE));
-}
-
 /** A SQLite file with the 0.1.0 ledger's tables (checked on the bytes of its schema, without opening it). */
 export function isLegacyLedgerFile(file: string): boolean {
   let bytes: Buffer;

@@ -103,11 +103,6 @@ export class Ledger {
     return this.nextId++;
   }
 
-  /** Bytes per month file as committed (for benchmarks and the log). */
-  committedBytes(): number {
-    return this.manifest.state.bytes + Object.values(this.manifest.months).reduce((sum, m) => sum + m.bytes, 0);
-  }
-
   /** Attaches a month's database to the state connection as `seg` for the duration of `work`. */
   withMonthAttached<T>(month: string, work: () => T): T {
     this.months.commitAll();

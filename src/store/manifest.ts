@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { writeFileAtomic } from './atomic-file';
 import { LEDGER_FORMAT, LEDGER_VERSION } from './ledger-layout';
 
@@ -59,8 +58,4 @@ export function manifestFiles(manifest: Manifest): string[] {
 
 export function emptyManifest(): Manifest {
   return { format: LEDGER_FORMAT, version: LEDGER_VERSION, generation: 0, savedAt: new Date(0).toISOString(), state: { name: '', bytes: 0, sha256: '' }, months: {} };
-}
-
-export function filePath(dir: string, name: string): string {
-  return path.join(dir, name);
 }

@@ -65,10 +65,6 @@ export class MonthSegments {
     return this.known.has(month);
   }
 
-  isDirty(month: string): boolean {
-    return this.dirty.has(month);
-  }
-
   dirtyMonths(): string[] {
     return [...this.dirty].sort();
   }

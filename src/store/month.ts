@@ -13,11 +13,6 @@ export function monthOf(ts: number): string {
   return month;
 }
 
-/** The schema name a month segment is attached under. */
-export function monthSchema(month: string): string {
-  return `m_${month.replace('-', '_')}`;
-}
-
 /**
  * Months that may hold an earlier copy of a request seen at `ts`: its own, and the neighbour
  * when `ts` is within two days of a month boundary (a request's copies stay within a day).
