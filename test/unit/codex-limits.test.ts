@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { LedgerEngine } from '../../src/pipeline/engine';
 import { latestLimits, limitHistory } from '../../src/store/limit-store';
 import { eventTotals, ingestAll, memoryEngine } from '../fixtures/engine-harness';
+import { REAL_CORPUS } from '../fixtures/shared';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { codexMeta, codexRateLimits, codexTurnContext } from '../fixtures/transcript-lines';
 
@@ -107,7 +109,7 @@ describe('Codex quota windows', () => {
     assert.deepEqual(windows(), []);
   });
 
-  const REAL = '/work/shared/real-corpus/fixtures/agent-sessions-schema/codex';
+  const REAL = path.join(REAL_CORPUS, 'fixtures/agent-sessions-schema/codex');
   test('a real Codex 0.146 rollout (agent-sessions fixture): its weekly window', { skip: !fs.existsSync(REAL) && 'shared corpus absent' }, async () => {
     await engine.ingest({ roots: { codex: [REAL] }, agents: ['codex'] });
     assert.deepEqual(windows(), [[10080, 1, new Date(1785958530 * 1000).toISOString(), 'pro']]);

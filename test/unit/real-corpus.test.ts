@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { memoryEngine } from '../fixtures/engine-harness';
+import { REAL_CORPUS } from '../fixtures/shared';
 
 /** Public transcripts and other tools' published expectations, read in place (never copied here). */
-const CORPUS = path.resolve(__dirname, '../../../shared/real-corpus');
+const CORPUS = REAL_CORPUS;
 
 interface Expectation {
   id: string;
