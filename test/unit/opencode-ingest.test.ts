@@ -4,13 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Database } from 'sql.js';
-import type { MemoryLogger } from '../../src/core/log';
-import type { LedgerEngine } from '../../src/pipeline/engine';
 import { opencodeTokens } from '../../src/normalizers/opencode-message';
 import { applyWal } from '../../src/sources/sqlite-wal';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
 import { AgentDir, agentTotals, SAMPLES } from '../fixtures/agent-dir';
-import { memoryEngine, eventsDb } from '../fixtures/engine-harness';
+import { eventsDb, ledgerPerTest } from '../fixtures/engine-harness';
 import { opencodeDb, upsertMessage } from '../fixtures/opencode-db';
 import { asWalMode, walFor } from '../fixtures/sqlite-wal-writer';
 
@@ -40,44 +38,38 @@ describe('SQLite WAL: committed rows that are only in the -wal', () => {
 });
 
 describe('OpenCode', () => {
-  let dir: AgentDir;
-  let engine: LedgerEngine;
-  let log: MemoryLogger;
+  const ctx = ledgerPerTest(() => new AgentDir());
   let db: Database;
-  const dbFile = () => path.join(dir.opencodeData, 'opencode.db');
+  const dbFile = () => path.join(ctx.dir.opencodeData, 'opencode.db');
   beforeEach(async () => {
-    dir = new AgentDir();
-    ({ engine, log } = await memoryEngine());
     db = await opencodeDb();
   });
   afterEach(() => {
     db.close();
-    engine.close();
-    dir.dispose();
   });
-  const totals = () => agentTotals(engine, 'opencode');
+  const totals = () => agentTotals(ctx.engine, 'opencode');
 
   test('the real WAL fixture through ingest: both messages, project from the session row', async () => {
-    fs.mkdirSync(dir.opencodeData, { recursive: true });
-    for (const f of ['opencode.db', 'opencode.db-wal']) fs.copyFileSync(path.join(REAL_WAL, f), path.join(dir.opencodeData, f));
-    await engine.ingest(dir.options);
+    fs.mkdirSync(ctx.dir.opencodeData, { recursive: true });
+    for (const f of ['opencode.db', 'opencode.db-wal']) fs.copyFileSync(path.join(REAL_WAL, f), path.join(ctx.dir.opencodeData, f));
+    await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.requests, t.input, t.output, t.cr, t.cw, t.reasoning], [2, 3000, 500 + 300 + 100, 500, 50, 100]);
-    assert.equal(eventsDb(engine).get<{ path: string }>("SELECT p.path FROM usage_events e JOIN dim_project p ON p.id = e.project_id WHERE agent = 'opencode' LIMIT 1")?.path, '/work/wal-project');
+    assert.equal(eventsDb(ctx.engine).get<{ path: string }>("SELECT p.path FROM usage_events e JOIN dim_project p ON p.id = e.project_id WHERE agent = 'opencode' LIMIT 1")?.path, '/work/wal-project');
   });
 
   test('a row updated while the reply streams, its updates only in the WAL, counts once with its last counts', async () => {
     upsertMessage(db, 'msg_1', T0, T0, { input: 100, output: 5 });
     const base = db.export();
-    dir.writeText(dbFile(), asWalMode(base));
-    await engine.ingest(dir.options);
+    ctx.dir.writeText(dbFile(), asWalMode(base));
+    await ctx.engine.ingest(ctx.dir.options);
     assert.deepEqual([totals().requests, totals().output], [1, 5]);
     upsertMessage(db, 'msg_1', T0, T0 + 500, { input: 100, output: 60 });
     const streamed = db.export();
     upsertMessage(db, 'msg_2', T0 + 2000, T0 + 2000, { input: 10, output: 1 });
-    dir.writeText(`${dbFile()}-wal`, walFor(base, [streamed, db.export()]));
-    await engine.ingest(dir.options);
-    await engine.ingest(dir.options);
+    ctx.dir.writeText(`${dbFile()}-wal`, walFor(base, [streamed, db.export()]));
+    await ctx.engine.ingest(ctx.dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
     assert.deepEqual([totals().requests, totals().input, totals().output], [2, 110, 61]);
   });
 
@@ -90,33 +82,33 @@ describe('OpenCode', () => {
 
   test('a message in both the legacy JSON store and the database counts once', async () => {
     const legacy = JSON.parse(fs.readFileSync(path.join(SAMPLES, 'opencode', 'legacy-storage-message-msg_test001.json'), 'utf8'));
-    dir.writeJson(path.join(dir.opencodeData, 'storage', 'message', 'ses_test001', 'msg_test001.json'), legacy);
+    ctx.dir.writeJson(path.join(ctx.dir.opencodeData, 'storage', 'message', 'ses_test001', 'msg_test001.json'), legacy);
     db.run("INSERT INTO message VALUES ('msg_test001', 'ses_test001', 1733011200000, 1733011260000, ?)", [JSON.stringify(legacy)]);
-    dir.writeText(dbFile(), db.export());
-    await engine.ingest(dir.options);
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.requests, t.input, t.output, t.cr, t.cw], [1, 1000, 500, 200, 100]);
   });
 
   test("the agent's cost is kept as reported (cost > 0 only); ours comes from the price table", async () => {
     upsertMessage(db, 'msg_1', T0, T0, { input: 100_000, output: 0 }, { cost: 99 });
-    dir.writeText(dbFile(), db.export());
-    await engine.ingest(dir.options);
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
     assert.equal(totals().cost, 300_000_000, 'claude-sonnet-4-5 input at $3/M, not the recorded $99');
   });
 
   test('a file that is not a database is one warning, not a failure', async () => {
-    dir.writeText(dbFile(), 'not a database at all, just text that is long enough to look like something');
-    await engine.ingest(dir.options);
-    await engine.ingest(dir.options);
-    assert.equal(log.lines.filter((l) => l.includes('unreadable sqlite')).length, 1, log.lines.join('\n'));
+    ctx.dir.writeText(dbFile(), 'not a database at all, just text that is long enough to look like something');
+    await ctx.engine.ingest(ctx.dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.equal(ctx.log.lines.filter((l) => l.includes('unreadable sqlite')).length, 1, ctx.log.lines.join('\n'));
   });
 
   test("Kilo CLI's kilo.db has OpenCode's schema", async () => {
     upsertMessage(db, 'msg_k', T0, T0, { input: 7, output: 3, reasoning: 2 });
-    dir.writeText(path.join(dir.kiloData, 'kilo.db'), db.export());
-    await engine.ingest(dir.options);
-    const t = agentTotals(engine, 'kilo');
+    ctx.dir.writeText(path.join(ctx.dir.kiloData, 'kilo.db'), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
+    const t = agentTotals(ctx.engine, 'kilo');
     assert.deepEqual([t.requests, t.input, t.output], [1, 7, 5]);
   });
 });

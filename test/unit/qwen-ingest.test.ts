@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { RecordFlag } from '../../src/core/usage';
-import type { LedgerEngine } from '../../src/pipeline/engine';
 import { qwenNormalizer } from '../../src/normalizers/qwen';
 import { AgentDir, agentTotals, SAMPLES } from '../fixtures/agent-dir';
-import { memoryEngine } from '../fixtures/engine-harness';
+import { ledgerPerTest } from '../fixtures/engine-harness';
 
 const record = (uuid: string | undefined, sessionId: string, usage: Record<string, number>) => ({
   uuid, parentUuid: null, sessionId, timestamp: '2026-02-23T14:24:56.857Z', type: 'assistant', cwd: '/work/q', version: '0.9.0',
@@ -15,30 +14,21 @@ const record = (uuid: string | undefined, sessionId: string, usage: Record<strin
 const USAGE = { promptTokenCount: 1000, candidatesTokenCount: 200, thoughtsTokenCount: 50, cachedContentTokenCount: 600, totalTokenCount: 1200 };
 
 describe('Qwen Code', () => {
-  let dir: AgentDir;
-  let engine: LedgerEngine;
-  beforeEach(async () => {
-    dir = new AgentDir();
-    ({ engine } = await memoryEngine());
-  });
-  afterEach(() => {
-    engine.close();
-    dir.dispose();
-  });
-  const totals = () => agentTotals(engine, 'qwen');
+  const ctx = ledgerPerTest(() => new AgentDir());
+  const totals = () => agentTotals(ctx.engine, 'qwen');
 
   test('a /branch copy (new sessionId, same uuid, forkedFrom) counts once', async () => {
-    dir.writeLines(dir.qwenChat('-work-q', 's1'), [record('u1', 's1', USAGE), record('u2', 's1', USAGE)]);
-    dir.writeLines(dir.qwenChat('-work-q', 's2'), [
+    ctx.dir.writeLines(ctx.dir.qwenChat('-work-q', 's1'), [record('u1', 's1', USAGE), record('u2', 's1', USAGE)]);
+    ctx.dir.writeLines(ctx.dir.qwenChat('-work-q', 's2'), [
       { ...record('u1', 's2', USAGE), forkedFrom: 's1' }, { ...record('u2', 's2', USAGE), forkedFrom: 's1' }, record('u3', 's2', USAGE),
     ]);
-    await engine.ingest(dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
     assert.equal(totals().requests, 3);
   });
 
   test('the prompt includes the cached part; candidates include the thoughts (not added twice)', async () => {
-    dir.writeLines(dir.qwenChat('-work-q', 's1'), [record('u1', 's1', USAGE)]);
-    await engine.ingest(dir.options);
+    ctx.dir.writeLines(ctx.dir.qwenChat('-work-q', 's1'), [record('u1', 's1', USAGE)]);
+    await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.input, t.cr, t.output, t.reasoning], [400, 600, 200, 50]);
   });
@@ -61,10 +51,10 @@ describe('Qwen Code', () => {
   });
 
   test('the tokscale sample (no uuid): each line once, also when the file is read again after growing', async () => {
-    const file = dir.writeText(dir.qwenChat('p', 'chat'), fs.readFileSync(path.join(SAMPLES, 'qwen-code', 'chat.tokscale-test.jsonl')));
-    await engine.ingest(dir.options);
+    const file = ctx.dir.writeText(ctx.dir.qwenChat('p', 'chat'), fs.readFileSync(path.join(SAMPLES, 'qwen-code', 'chat.tokscale-test.jsonl')));
+    await ctx.engine.ingest(ctx.dir.options);
     fs.appendFileSync(file, '');
-    await engine.ingest(dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.requests, t.input, t.cr, t.output], [2, 12414 + 1508, 4864, 76 + 205]);
   });

@@ -2,12 +2,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { MemoryLogger } from '../../src/core/log';
+import { describe, test } from 'node:test';
 import { RecordFlag } from '../../src/core/usage';
-import type { LedgerEngine } from '../../src/pipeline/engine';
 import { AgentDir, agentTotals, SAMPLES } from '../fixtures/agent-dir';
-import { memoryEngine, eventsDb } from '../fixtures/engine-harness';
+import { eventsDb, ledgerPerTest } from '../fixtures/engine-harness';
 
 const CLINE = 'saoudrizwan.claude-dev';
 const ROO = 'rooveterinaryinc.roo-cline';
@@ -22,127 +20,108 @@ const cline = (model: string, providerId = 'anthropic') => ({ modelInfo: { model
 const usage = (tokensIn: number, tokensOut: number, cacheReads = 0, cacheWrites = 0): Info => ({ tokensIn, tokensOut, cacheReads, cacheWrites, cost: 0.01 });
 
 describe('Cline legacy task store', () => {
-  let dir: AgentDir;
-  let engine: LedgerEngine;
-  let log: MemoryLogger;
-  beforeEach(async () => {
-    dir = new AgentDir();
-    ({ engine, log } = await memoryEngine());
-  });
-  afterEach(() => {
-    engine.close();
-    dir.dispose();
-  });
-  const totals = () => agentTotals(engine, 'cline');
-  const file = () => dir.task(CLINE, 'task-1');
+  const ctx = ledgerPerTest(() => new AgentDir());
+  const totals = () => agentTotals(ctx.engine, 'cline');
+  const file = () => ctx.dir.task(CLINE, 'task-1');
 
   test('api_req_started is updated in place: (task, ts) counts once, with its last counts', async () => {
-    dir.writeJson(file(), [req(1, { apiProtocol: 'anthropic' } as Info, cline('claude-sonnet-4-5-20250929'))]);
-    await engine.ingest(dir.options);
+    ctx.dir.writeJson(file(), [req(1, { apiProtocol: 'anthropic' } as Info, cline('claude-sonnet-4-5-20250929'))]);
+    await ctx.engine.ingest(ctx.dir.options);
     assert.equal(totals().requests, 0, 'a placeholder without counts is not a request yet');
-    dir.replaceJson(file(), [req(1, usage(10, 5), cline('claude-sonnet-4-5-20250929'))]);
-    await engine.ingest(dir.options);
-    dir.replaceJson(file(), [req(1, usage(10, 40, 100, 20), cline('claude-sonnet-4-5-20250929')), text(1)]);
-    await engine.ingest(dir.options);
+    ctx.dir.replaceJson(file(), [req(1, usage(10, 5), cline('claude-sonnet-4-5-20250929'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [req(1, usage(10, 40, 100, 20), cline('claude-sonnet-4-5-20250929')), text(1)]);
+    await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.requests, t.input, t.output, t.cr, t.cw], [1, 10, 40, 100, 20]);
   });
 
   test('a checkpoint restore after we counted the deleted requests adds nothing', async () => {
     const three = [req(1, usage(10, 1), cline('claude-sonnet-4-5')), req(2, usage(20, 2), cline('claude-sonnet-4-5')), req(3, usage(30, 3), cline('claude-sonnet-4-5'))];
-    dir.writeJson(file(), three);
-    await engine.ingest(dir.options);
-    dir.replaceJson(file(), [three[0], say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5'))]);
-    await engine.ingest(dir.options);
-    await engine.ingest(dir.options);
+    ctx.dir.writeJson(file(), three);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [three[0], say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.input, t.output], [60, 6], 'requests 2 and 3 were counted already; their total is not counted again');
   });
 
   test('a checkpoint restore whose requests we never saw: the total is all we have, and it counts', async () => {
-    dir.writeJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5'))]);
-    await engine.ingest(dir.options);
-    dir.replaceJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5')), req(10, usage(7, 7), cline('claude-sonnet-4-5'))]);
-    await engine.ingest(dir.options);
+    ctx.dir.writeJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5')), req(10, usage(7, 7), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.input, t.output], [67, 13]);
   });
 
   test('a restore that deleted one request we saw and one we did not: only the unseen part of the total counts', async () => {
-    dir.writeJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), req(2, usage(20, 2), cline('claude-sonnet-4-5'))]);
-    await engine.ingest(dir.options);
+    ctx.dir.writeJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), req(2, usage(20, 2), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
     // Request 3 (30, 3) was written and then deleted by the restore before our next read.
-    dir.replaceJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5'))]);
-    await engine.ingest(dir.options);
+    ctx.dir.replaceJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
     assert.deepEqual([totals().input, totals().output], [60, 6]);
   });
 
   test('sub-agent batches count, flagged for the model they borrow; cancelled requests with counts count', async () => {
-    dir.writeJson(file(), [
+    ctx.dir.writeJson(file(), [
       req(1, usage(10, 1), cline('claude-sonnet-4-5')),
       say('subagent_usage', T0 + 5000, { ...usage(100, 10), source: 'subagents' } as Info),
       req(6, { ...usage(3, 2), cancelReason: 'user_cancelled' }, cline('claude-sonnet-4-5')),
     ]);
-    await engine.ingest(dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
     assert.deepEqual([totals().requests, totals().input], [3, 113]);
-    const flags = eventsDb(engine).all<{ flags: number }>("SELECT flags FROM usage_events WHERE agent = 'cline' ORDER BY ts").map((r) => r.flags);
+    const flags = eventsDb(ctx.engine).all<{ flags: number }>("SELECT flags FROM usage_events WHERE agent = 'cline' ORDER BY ts").map((r) => r.flags);
     assert.deepEqual(flags.map((f) => (f & RecordFlag.ModelFallback) !== 0), [false, true, false]);
   });
 
   test("the OpenAI Compatible provider's tokensIn includes cache reads; other providers' does not", async () => {
-    dir.writeJson(file(), [
+    ctx.dir.writeJson(file(), [
       req(1, usage(1000, 10, 600, 400), cline('deepseek-chat', 'openai')),
       req(2, usage(1000, 10, 600, 400), cline('claude-sonnet-4-5', 'anthropic')),
     ]);
-    await engine.ingest(dir.options);
-    const rows = eventsDb(engine).all<{ input: number; cw: number; cr: number }>("SELECT input, cache_write_5m cw, cache_read cr FROM usage_events WHERE agent = 'cline' ORDER BY ts");
+    await ctx.engine.ingest(ctx.dir.options);
+    const rows = eventsDb(ctx.engine).all<{ input: number; cw: number; cr: number }>("SELECT input, cache_write_5m cw, cache_read cr FROM usage_events WHERE agent = 'cline' ORDER BY ts");
     assert.deepEqual(rows, [{ input: 400, cw: 0, cr: 600 }, { input: 1000, cw: 400, cr: 600 }]);
   });
 
   test('estimated counts (VS Code LM API, Bedrock DeepSeek-R1) are flagged', async () => {
-    dir.writeJson(file(), [req(1, usage(10, 1), cline('copilot-gpt-4o', 'vscode-lm')), req(2, usage(10, 1), cline('claude-sonnet-4-5'))]);
-    await engine.ingest(dir.options);
-    const flags = eventsDb(engine).all<{ flags: number }>("SELECT flags FROM usage_events WHERE agent = 'cline' ORDER BY ts").map((r) => r.flags & RecordFlag.Estimated);
+    ctx.dir.writeJson(file(), [req(1, usage(10, 1), cline('copilot-gpt-4o', 'vscode-lm')), req(2, usage(10, 1), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    const flags = eventsDb(ctx.engine).all<{ flags: number }>("SELECT flags FROM usage_events WHERE agent = 'cline' ORDER BY ts").map((r) => r.flags & RecordFlag.Estimated);
     assert.deepEqual(flags, [RecordFlag.Estimated, 0]);
   });
 
   test("without modelInfo the model comes from task_metadata.json; the agent's cost is kept only as reported", async () => {
-    dir.writeJson(file(), [req(1, usage(10, 1)), req(20, usage(10, 1))]);
-    dir.writeJson(dir.task(CLINE, 'task-1', 'task_metadata.json'), { model_usage: [{ ts: T0, model_id: 'claude-sonnet-4-5', model_provider_id: 'anthropic', mode: 'act' }, { ts: T0 + 10_000, model_id: 'claude-opus-4-6', model_provider_id: 'anthropic', mode: 'act' }] });
-    await engine.ingest(dir.options);
-    const models = eventsDb(engine).all<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'cline' ORDER BY ts").map((r) => r.name);
+    ctx.dir.writeJson(file(), [req(1, usage(10, 1)), req(20, usage(10, 1))]);
+    ctx.dir.writeJson(ctx.dir.task(CLINE, 'task-1', 'task_metadata.json'), { model_usage: [{ ts: T0, model_id: 'claude-sonnet-4-5', model_provider_id: 'anthropic', mode: 'act' }, { ts: T0 + 10_000, model_id: 'claude-opus-4-6', model_provider_id: 'anthropic', mode: 'act' }] });
+    await ctx.engine.ingest(ctx.dir.options);
+    const models = eventsDb(ctx.engine).all<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'cline' ORDER BY ts").map((r) => r.name);
     assert.deepEqual(models, ['claude-sonnet-4-5', 'claude-opus-4-6']);
   });
 
   test('a task file caught half-written is one warning, read again once it changes', async () => {
-    dir.writeText(file(), '[{"ts": 1, "type": "say", "say": "api_req_st');
-    await engine.ingest(dir.options);
-    await engine.ingest(dir.options);
-    assert.equal(log.lines.filter((l) => l.includes('unreadable document')).length, 1, log.lines.join('\n'));
-    dir.replaceJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5'))]);
-    await engine.ingest(dir.options);
+    ctx.dir.writeText(file(), '[{"ts": 1, "type": "say", "say": "api_req_st');
+    await ctx.engine.ingest(ctx.dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.equal(ctx.log.lines.filter((l) => l.includes('unreadable document')).length, 1, ctx.log.lines.join('\n'));
+    ctx.dir.replaceJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
     assert.equal(totals().requests, 1);
   });
 
   test('the tokscale sample (ISO ts, no model): counted, model unknown and flagged', async () => {
-    dir.writeText(file(), fs.readFileSync(path.join(SAMPLES, 'cline', 'legacy-ui_messages.tokscale-test.json')));
-    await engine.ingest(dir.options);
+    ctx.dir.writeText(file(), fs.readFileSync(path.join(SAMPLES, 'cline', 'legacy-ui_messages.tokscale-test.json')));
+    await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.requests, t.input, t.output, t.cr, t.cw, t.cost], [1, 40, 15, 7, 3, 0]);
   });
 });
 
 describe('Cline SDK sessions', () => {
-  let dir: AgentDir;
-  let engine: LedgerEngine;
-  beforeEach(async () => {
-    dir = new AgentDir();
-    ({ engine } = await memoryEngine());
-  });
-  afterEach(() => {
-    engine.close();
-    dir.dispose();
-  });
+  const ctx = ledgerPerTest(() => new AgentDir());
 
   const sdkSession = (sessionId: string, messages: unknown[]) => ({ version: 1, updated_at: '2026-04-22T17:42:10.123Z', agent: 'lead', sessionId, messages });
   const turn = (id: string, inputTokens: number) => ({
@@ -152,83 +131,73 @@ describe('Cline SDK sessions', () => {
 
   test('the fixture: inputTokens include cache reads and writes', async () => {
     const sample = fs.readFileSync(path.join(SAMPLES, 'cline', 'sdk-success.messages.json'));
-    dir.writeText(dir.clineSession('fixture-success-01'), sample);
-    dir.writeText(path.join(path.dirname(dir.clineSession('fixture-success-01')), 'fixture-success-01.json'), fs.readFileSync(path.join(SAMPLES, 'cline', 'sdk-session.manifest.json')));
-    await engine.ingest(dir.options);
-    const t = agentTotals(engine, 'cline');
+    ctx.dir.writeText(ctx.dir.clineSession('fixture-success-01'), sample);
+    ctx.dir.writeText(path.join(path.dirname(ctx.dir.clineSession('fixture-success-01')), 'fixture-success-01.json'), fs.readFileSync(path.join(SAMPLES, 'cline', 'sdk-session.manifest.json')));
+    await ctx.engine.ingest(ctx.dir.options);
+    const t = agentTotals(ctx.engine, 'cline');
     assert.deepEqual([t.requests, t.input, t.output, t.cr, t.cw], [1, 21 - 3 - 1, 8, 3, 1]);
-    assert.equal(engine.db.get<{ path: string }>('SELECT path FROM dim_project')?.path, '/Users/example/dev/cline', 'cwd from the manifest');
+    assert.equal(ctx.engine.db.get<{ path: string }>('SELECT path FROM dim_project')?.path, '/Users/example/dev/cline', 'cwd from the manifest');
   });
 
   test('a fork starts with a copy of its parent\'s messages: they count once', async () => {
-    dir.writeJson(dir.clineSession('parent'), sdkSession('parent', [turn('msg_1', 100), turn('msg_2', 100)]));
-    dir.writeJson(dir.clineSession('fork'), sdkSession('fork', [turn('msg_1', 100), turn('msg_2', 100), turn('msg_3', 100)]));
-    await engine.ingest(dir.options);
-    assert.equal(agentTotals(engine, 'cline').requests, 3);
+    ctx.dir.writeJson(ctx.dir.clineSession('parent'), sdkSession('parent', [turn('msg_1', 100), turn('msg_2', 100)]));
+    ctx.dir.writeJson(ctx.dir.clineSession('fork'), sdkSession('fork', [turn('msg_1', 100), turn('msg_2', 100), turn('msg_3', 100)]));
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.equal(agentTotals(ctx.engine, 'cline').requests, 3);
   });
 });
 
 describe('Roo Code and Kilo Code task stores', () => {
-  let dir: AgentDir;
-  let engine: LedgerEngine;
-  let log: MemoryLogger;
-  beforeEach(async () => {
-    dir = new AgentDir();
-    ({ engine, log } = await memoryEngine());
-  });
-  afterEach(() => {
-    engine.close();
-    dir.dispose();
-  });
+  const ctx = ledgerPerTest(() => new AgentDir());
   const history = (entries: [number, string][]) =>
     entries.map(([ts, model]) => ({ role: 'user', ts, content: [{ type: 'text', text: 'task' }, { type: 'text', text: `<environment_details>\n# Current Time\n<model>${model}</model>\n</environment_details>` }] }));
 
   test('tokensIn includes cache reads and writes (Roo ≥3.29.5): subtracted, not counted twice', async () => {
-    dir.writeJson(dir.task(ROO, 't1'), [req(1, { ...usage(1000, 50, 600, 300), apiProtocol: 'anthropic' }), req(2, { ...usage(2855, 10, 0, 2853), apiProtocol: 'openai' })]);
-    await engine.ingest(dir.options);
-    const t = agentTotals(engine, 'roo');
+    ctx.dir.writeJson(ctx.dir.task(ROO, 't1'), [req(1, { ...usage(1000, 50, 600, 300), apiProtocol: 'anthropic' }), req(2, { ...usage(2855, 10, 0, 2853), apiProtocol: 'openai' })]);
+    await ctx.engine.ingest(ctx.dir.options);
+    const t = agentTotals(ctx.engine, 'roo');
     assert.deepEqual([t.input, t.cr, t.cw], [100 + 2, 600, 300 + 2853]);
   });
 
   test('an older anthropic record whose tokensIn is below its cache counts is exclusive: taken as is', async () => {
-    dir.writeJson(dir.task(ROO, 't1'), [req(1, { ...usage(12, 50, 6000, 300), apiProtocol: 'anthropic' })]);
-    await engine.ingest(dir.options);
-    assert.equal(agentTotals(engine, 'roo').input, 12);
+    ctx.dir.writeJson(ctx.dir.task(ROO, 't1'), [req(1, { ...usage(12, 50, 6000, 300), apiProtocol: 'anthropic' })]);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.equal(agentTotals(ctx.engine, 'roo').input, 12);
   });
 
   test("the model of each request is its own environment block's, not the task's first or last", async () => {
-    dir.writeJson(dir.task(ROO, 't1'), [req(1, { ...usage(10, 1), apiProtocol: 'anthropic' }), req(60, { ...usage(10, 1), apiProtocol: 'anthropic' })]);
-    dir.writeJson(dir.task(ROO, 't1', 'api_conversation_history.json'), history([[T0 + 1200, 'claude-sonnet-4-5'], [T0 + 60_100, 'claude-opus-4-6']]));
-    dir.writeJson(dir.task(ROO, 't1', 'history_item.json'), { id: 't1', workspace: '/work/roo-project' });
-    await engine.ingest(dir.options);
-    const rows = eventsDb(engine).all<{ name: string; path: string }>("SELECT m.name, p.path FROM usage_events e JOIN dim_model m ON m.id = e.model_id JOIN dim_project p ON p.id = e.project_id WHERE agent = 'roo' ORDER BY ts");
+    ctx.dir.writeJson(ctx.dir.task(ROO, 't1'), [req(1, { ...usage(10, 1), apiProtocol: 'anthropic' }), req(60, { ...usage(10, 1), apiProtocol: 'anthropic' })]);
+    ctx.dir.writeJson(ctx.dir.task(ROO, 't1', 'api_conversation_history.json'), history([[T0 + 1200, 'claude-sonnet-4-5'], [T0 + 60_100, 'claude-opus-4-6']]));
+    ctx.dir.writeJson(ctx.dir.task(ROO, 't1', 'history_item.json'), { id: 't1', workspace: '/work/roo-project' });
+    await ctx.engine.ingest(ctx.dir.options);
+    const rows = eventsDb(ctx.engine).all<{ name: string; path: string }>("SELECT m.name, p.path FROM usage_events e JOIN dim_model m ON m.id = e.model_id JOIN dim_project p ON p.id = e.project_id WHERE agent = 'roo' ORDER BY ts");
     assert.deepEqual(rows, [{ name: 'claude-sonnet-4-5', path: '/work/roo-project' }, { name: 'claude-opus-4-6', path: '/work/roo-project' }]);
   });
 
   test("the file missing during Roo's save is read later; what it counted stays counted", async () => {
-    const file = dir.task(ROO, 't1');
-    dir.writeJson(file, [req(1, { ...usage(10, 1), apiProtocol: 'openai' })]);
-    await engine.ingest(dir.options);
+    const file = ctx.dir.task(ROO, 't1');
+    ctx.dir.writeJson(file, [req(1, { ...usage(10, 1), apiProtocol: 'openai' })]);
+    await ctx.engine.ingest(ctx.dir.options);
     // safeWriteJson: the live file is renamed to a backup before the new one is renamed in.
     fs.renameSync(file, path.join(path.dirname(file), '.ui_messages.json.bak_123.tmp'));
-    dir.writeText(path.join(path.dirname(file), '.ui_messages.json.new_123.tmp'), JSON.stringify([req(1, { ...usage(10, 1), apiProtocol: 'openai' }), req(2, { ...usage(20, 2), apiProtocol: 'openai' })]));
-    await engine.ingest(dir.options);
-    assert.deepEqual([agentTotals(engine, 'roo').requests, agentTotals(engine, 'roo').input], [1, 10], 'nothing lost, temp files not read');
-    assert.ok(!log.lines.some((l) => l.startsWith('error') || l.startsWith('warn')), log.lines.join('\n'));
+    ctx.dir.writeText(path.join(path.dirname(file), '.ui_messages.json.new_123.tmp'), JSON.stringify([req(1, { ...usage(10, 1), apiProtocol: 'openai' }), req(2, { ...usage(20, 2), apiProtocol: 'openai' })]));
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([agentTotals(ctx.engine, 'roo').requests, agentTotals(ctx.engine, 'roo').input], [1, 10], 'nothing lost, temp files not read');
+    assert.ok(!ctx.log.lines.some((l) => l.startsWith('error') || l.startsWith('warn')), ctx.log.lines.join('\n'));
     fs.renameSync(path.join(path.dirname(file), '.ui_messages.json.new_123.tmp'), file);
-    await engine.ingest(dir.options);
-    assert.deepEqual([agentTotals(engine, 'roo').requests, agentTotals(engine, 'roo').input], [2, 30]);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([agentTotals(ctx.engine, 'roo').requests, agentTotals(ctx.engine, 'roo').input], [2, 30]);
   });
 
   test('the tokscale samples: Roo (anthropic, model from the environment text) and Kilo (openai)', async () => {
-    dir.writeText(dir.task(ROO, 't1'), fs.readFileSync(path.join(SAMPLES, 'roo-code', 'ui_messages.tokscale-test.json')));
-    dir.writeText(dir.task(ROO, 't1', 'api_conversation_history.json'), fs.readFileSync(path.join(SAMPLES, 'roo-code', 'api_conversation_history.tokscale-test.txt')));
-    dir.writeText(dir.task(KILO, 't1'), fs.readFileSync(path.join(SAMPLES, 'kilo-code', 'legacy-ui_messages.tokscale-test.json')));
-    await engine.ingest(dir.options);
-    const roo = agentTotals(engine, 'roo');
-    const kilo = agentTotals(engine, 'kilo');
+    ctx.dir.writeText(ctx.dir.task(ROO, 't1'), fs.readFileSync(path.join(SAMPLES, 'roo-code', 'ui_messages.tokscale-test.json')));
+    ctx.dir.writeText(ctx.dir.task(ROO, 't1', 'api_conversation_history.json'), fs.readFileSync(path.join(SAMPLES, 'roo-code', 'api_conversation_history.tokscale-test.txt')));
+    ctx.dir.writeText(ctx.dir.task(KILO, 't1'), fs.readFileSync(path.join(SAMPLES, 'kilo-code', 'legacy-ui_messages.tokscale-test.json')));
+    await ctx.engine.ingest(ctx.dir.options);
+    const roo = agentTotals(ctx.engine, 'roo');
+    const kilo = agentTotals(ctx.engine, 'kilo');
     assert.deepEqual([roo.input, roo.output, roo.cr, roo.cw], [100 - 20 - 5, 50, 20, 5]);
     assert.deepEqual([kilo.input, kilo.output, kilo.cr, kilo.cw], [40 - 7 - 3, 15, 7, 3]);
-    assert.equal(eventsDb(engine).get<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'roo'")?.name, 'claude-sonnet-4');
+    assert.equal(eventsDb(ctx.engine).get<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'roo'")?.name, 'claude-sonnet-4');
   });
 });

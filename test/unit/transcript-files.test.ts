@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { MemoryLogger } from '../../src/core/log';
-import type { LedgerEngine } from '../../src/pipeline/engine';
-import { eventTotals, ingestAll, memoryEngine } from '../fixtures/engine-harness';
+import { beforeEach, describe, test } from 'node:test';
+import { eventTotals, ingestAll, ledgerPerTest } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant as line } from '../fixtures/transcript-lines';
 
@@ -12,67 +10,59 @@ const T = '2026-11-20T10:00:00.000Z';
 const msg = (n: number, output = n) => line({ messageId: `m${n}`, requestId: `r${n}`, ts: T, output });
 
 describe('transcript files: bad input and changes under us', () => {
-  let dir: TranscriptDir;
-  let engine: LedgerEngine;
-  let log: MemoryLogger;
+  const ctx = ledgerPerTest(() => new TranscriptDir());
   let file: string;
-  beforeEach(async () => {
-    dir = new TranscriptDir();
-    ({ engine, log } = await memoryEngine());
-    file = dir.claudePath('-work-app/s1.jsonl');
-  });
-  afterEach(() => {
-    engine.close();
-    dir.dispose();
+  beforeEach(() => {
+    file = ctx.dir.claudePath('-work-app/s1.jsonl');
   });
 
   test('a half-written last line waits until it is complete, then counts once', async () => {
     const full = msg(2);
-    dir.write(file, [msg(1)]);
-    dir.append(file, full.slice(0, 40));
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 1);
-    dir.append(file, `${full.slice(40)}\n`);
-    await ingestAll(engine, dir);
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 3);
-    assert.ok(!log.has('warn', 'invalid JSON'), 'the partial line is never parsed');
+    ctx.dir.write(file, [msg(1)]);
+    ctx.dir.append(file, full.slice(0, 40));
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 1);
+    ctx.dir.append(file, `${full.slice(40)}\n`);
+    await ingestAll(ctx.engine, ctx.dir);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 3);
+    assert.ok(!ctx.log.has('warn', 'invalid JSON'), 'the partial line is never parsed');
   });
 
   test('a complete last line without a final newline counts now, and not again when the newline arrives', async () => {
     // The last line of a public real transcript (happy-cli fixture), exactly as published: no final newline.
     const last = '{"type":"assistant","timestamp":"2025-07-19T07:27:46.111Z","sessionId":"s","requestId":"req_1","message":{"id":"msg_1","model":"claude-opus-4-20250514","usage":{"input_tokens":4,"output_tokens":5,"cache_read_input_tokens":16180}}}';
-    dir.append(file, last);
-    await ingestAll(engine, dir);
-    assert.deepEqual(Object.values(eventTotals(engine)).slice(0, 5), [4, 5, 0, 0, 16180]);
-    assert.equal(eventTotals(engine).messages, 1);
-    dir.append(file, '\r\n');
-    await ingestAll(engine, dir);
-    dir.append(file, `${msg(2)}\n`);
-    await ingestAll(engine, dir);
-    assert.deepEqual([eventTotals(engine).output, eventTotals(engine).messages], [7, 2]);
-    assert.ok(!log.lines.some((l) => l.startsWith('warn')), log.lines.join('\n'));
+    ctx.dir.append(file, last);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.deepEqual(Object.values(eventTotals(ctx.engine)).slice(0, 5), [4, 5, 0, 0, 16180]);
+    assert.equal(eventTotals(ctx.engine).messages, 1);
+    ctx.dir.append(file, '\r\n');
+    await ingestAll(ctx.engine, ctx.dir);
+    ctx.dir.append(file, `${msg(2)}\n`);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.deepEqual([eventTotals(ctx.engine).output, eventTotals(ctx.engine).messages], [7, 2]);
+    assert.ok(!ctx.log.lines.some((l) => l.startsWith('warn')), ctx.log.lines.join('\n'));
   });
 
   test('invalid JSON lines are skipped with a log line naming file and byte offset', async () => {
     const broken = msg(2).slice(0, -5);
-    dir.write(file, [msg(1), broken, msg(3)]);
-    const report = await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1), broken, msg(3)]);
+    const report = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(report.invalidLines, 1);
-    assert.equal(eventTotals(engine).output, 4);
+    assert.equal(eventTotals(ctx.engine).output, 4);
     const offset = Buffer.byteLength(`${msg(1)}\n`);
-    assert.ok(log.has('warn', `${file}: invalid JSON at byte ${offset}`), log.lines.join('\n'));
+    assert.ok(ctx.log.has('warn', `${file}: invalid JSON at byte ${offset}`), ctx.log.lines.join('\n'));
   });
 
   test('an invalid line is logged by file, byte offset and kind of error, never by its content', async () => {
     const secret = 'TOP-SECRET-PROMPT-TEXT';
     // V8 quotes a slice of the text in some parse errors ("Unexpected token …, "…" is not valid JSON").
     const broken = [`{"type":"assistant","usage": ${secret}}`, `{"type":"assistant","usage":{},"text":"${secret}"`, `{"usage":1,"x":tru ${secret}}`];
-    dir.write(file, [msg(1), ...broken, msg(3)]);
-    const report = await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1), ...broken, msg(3)]);
+    const report = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(report.invalidLines, 3);
-    assert.ok(log.has('warn', `${file}: invalid JSON at byte ${Buffer.byteLength(`${msg(1)}\n`)} skipped`), log.lines.join('\n'));
-    assert.equal(log.lines.filter((l) => l.includes('SECRET')).length, 0, log.lines.join('\n'));
+    assert.ok(ctx.log.has('warn', `${file}: invalid JSON at byte ${Buffer.byteLength(`${msg(1)}\n`)} skipped`), ctx.log.lines.join('\n'));
+    assert.equal(ctx.log.lines.filter((l) => l.includes('SECRET')).length, 0, ctx.log.lines.join('\n'));
   });
 
   test('absurd token counts: the line is skipped and logged by file and offset; the ledger stays sound', async () => {
@@ -82,16 +72,16 @@ describe('transcript files: bad input and changes under us', () => {
       good.message.usage[i % 2 ? 'output_tokens' : 'cache_read_input_tokens'] = value;
       return JSON.stringify(good);
     });
-    dir.write(file, [msg(1), ...bad, msg(2)]);
-    const report = await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1), ...bad, msg(2)]);
+    const report = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(report.invalidLines, absurd.length);
-    assert.ok(log.has('warn', `${file}: token count out of range at byte ${Buffer.byteLength(`${msg(1)}\n`)} skipped`), log.lines.join('\n'));
-    const t = eventTotals(engine);
+    assert.ok(ctx.log.has('warn', `${file}: token count out of range at byte ${Buffer.byteLength(`${msg(1)}\n`)} skipped`), ctx.log.lines.join('\n'));
+    const t = eventTotals(ctx.engine);
     assert.deepEqual([t.output, t.cr, t.messages], [3, 0, 2]);
     // Later ingests and reports still work, with finite numbers.
-    dir.append(file, `${msg(4)}\n`);
-    await ingestAll(engine, dir);
-    const totals = engine.readers.periodTotals();
+    ctx.dir.append(file, `${msg(4)}\n`);
+    await ingestAll(ctx.engine, ctx.dir);
+    const totals = ctx.engine.readers.periodTotals();
     assert.equal(totals.outputTokens, 7);
     assert.ok(Number.isFinite(totals.costUsd));
   });
@@ -101,82 +91,82 @@ describe('transcript files: bad input and changes under us', () => {
     big.message.usage.cache_read_input_tokens = 1e10 - 1;
     big.message.usage.cache_creation_input_tokens = null;
     delete big.message.usage.input_tokens;
-    dir.write(file, [JSON.stringify(big)]);
-    const report = await ingestAll(engine, dir);
+    ctx.dir.write(file, [JSON.stringify(big)]);
+    const report = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(report.invalidLines, 0);
-    assert.deepEqual([eventTotals(engine).cr, eventTotals(engine).input], [1e10 - 1, 0]);
+    assert.deepEqual([eventTotals(ctx.engine).cr, eventTotals(ctx.engine).input], [1e10 - 1, 0]);
   });
 
   test('CRLF line endings are read like LF', async () => {
-    dir.write(file, [msg(1), msg(2)], '\r\n');
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 3);
+    ctx.dir.write(file, [msg(1), msg(2)], '\r\n');
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 3);
   });
 
   test('a 5 MB line is read whole', async () => {
     const huge = line({ messageId: 'big', requestId: 'rb', ts: T, output: 77, content: [{ type: 'text', text: 'x'.repeat(5 * 1024 * 1024) }] });
-    dir.write(file, [msg(1), huge, msg(2)]);
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 80);
+    ctx.dir.write(file, [msg(1), huge, msg(2)]);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 80);
   });
 
   test('a line beyond 64 MiB is skipped and logged, and never read again as the file grows', async () => {
-    dir.write(file, [msg(1)]);
+    ctx.dir.write(file, [msg(1)]);
     const start = fs.statSync(file).size;
     fs.appendFileSync(file, Buffer.alloc(64 * 1024 * 1024 + 4096, 'x'));
-    const first = await ingestAll(engine, dir);
+    const first = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(first.invalidLines, 1);
-    assert.ok(log.has('warn', `${file}: line longer than 64 MiB at byte ${start} skipped`), log.lines.join('\n'));
-    dir.append(file, 'x');
-    const second = await ingestAll(engine, dir);
+    assert.ok(ctx.log.has('warn', `${file}: line longer than 64 MiB at byte ${start} skipped`), ctx.log.lines.join('\n'));
+    ctx.dir.append(file, 'x');
+    const second = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(second.bytes, 1, 'only the appended byte is read');
-    dir.append(file, `"usage"}\n${msg(2)}\n`);
-    const third = await ingestAll(engine, dir);
+    ctx.dir.append(file, `"usage"}\n${msg(2)}\n`);
+    const third = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(third.invalidLines, 0, 'the rest of the skipped line is not a line of its own');
-    assert.equal(eventTotals(engine).output, 3);
+    assert.equal(eventTotals(ctx.engine).output, 3);
   });
 
   test('an empty file is fine', async () => {
-    dir.write(file, []);
-    const report = await ingestAll(engine, dir);
+    ctx.dir.write(file, []);
+    const report = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(report.files, 1);
-    assert.equal(eventTotals(engine).messages, 0);
+    assert.equal(eventTotals(ctx.engine).messages, 0);
   });
 
   test('a file truncated under us is read again from the start without double counting', async () => {
-    dir.write(file, [msg(1), msg(2), msg(3)]);
-    await ingestAll(engine, dir);
-    dir.write(file, [msg(1), msg(4)]);
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 10);
-    assert.ok(log.has('info', 'was truncated'));
+    ctx.dir.write(file, [msg(1), msg(2), msg(3)]);
+    await ingestAll(ctx.engine, ctx.dir);
+    ctx.dir.write(file, [msg(1), msg(4)]);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 10);
+    assert.ok(ctx.log.has('info', 'was truncated'));
   });
 
   test('a replaced file (new inode) is read again without double counting', async () => {
-    dir.write(file, [msg(1), msg(2)]);
-    await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1), msg(2)]);
+    await ingestAll(ctx.engine, ctx.dir);
     const temp = `${file}.new`;
     fs.writeFileSync(temp, [msg(1), msg(2), msg(5)].map((l) => `${l}\n`).join(''));
     fs.renameSync(temp, file);
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 8);
-    assert.ok(log.has('info', 'was replaced'));
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 8);
+    assert.ok(ctx.log.has('info', 'was replaced'));
   });
 
   test('a file rewritten in place with a different start is read again', async () => {
-    dir.write(file, [msg(1)]);
-    await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1)]);
+    await ingestAll(ctx.engine, ctx.dir);
     const fd = fs.openSync(file, 'r+');
     fs.writeSync(fd, Buffer.from([msg(7), msg(8)].map((l) => `${l}\n`).join('')), 0, undefined, 0);
     fs.closeSync(fd);
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 16);
-    assert.ok(log.has('info', 'was rewritten'));
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 16);
+    assert.ok(ctx.log.has('info', 'was rewritten'));
   });
 
   test('a file rewritten in place past its first KiB, at the same size, is read again', async () => {
-    dir.write(file, [msg(1), msg(2), msg(3), msg(4)]);
-    await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1), msg(2), msg(3), msg(4)]);
+    await ingestAll(ctx.engine, ctx.dir);
     const at = Buffer.byteLength(`${msg(1)}\n${msg(2)}\n`);
     assert.ok(at > 1024, 'the rewrite leaves the first KiB as it was');
     const fd = fs.openSync(file, 'r+');
@@ -184,69 +174,69 @@ describe('transcript files: bad input and changes under us', () => {
     fs.closeSync(fd);
     const size = fs.statSync(file).size;
     assert.equal(size, Buffer.byteLength([1, 2, 3, 4].map((n) => `${msg(n)}\n`).join('')));
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 1 + 2 + 3 + 4 + 5 + 6);
-    assert.ok(log.has('info', 'was rewritten'), log.lines.join('\n'));
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 1 + 2 + 3 + 4 + 5 + 6);
+    assert.ok(ctx.log.has('info', 'was rewritten'), ctx.log.lines.join('\n'));
   });
 
   test('a file truncated and regrown past its old end (same start) is read again', async () => {
-    dir.write(file, [msg(1), msg(2), msg(3)]);
-    await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1), msg(2), msg(3)]);
+    await ingestAll(ctx.engine, ctx.dir);
     fs.writeFileSync(file, [msg(1), msg(2), msg(7), msg(8), msg(9)].map((l) => `${l}\n`).join('')); // same inode
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 1 + 2 + 3 + 7 + 8 + 9);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 1 + 2 + 3 + 7 + 8 + 9);
   });
 
   test('a removed file keeps its history', async () => {
-    dir.write(file, [msg(1), msg(2)]);
-    await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1), msg(2)]);
+    await ingestAll(ctx.engine, ctx.dir);
     fs.rmSync(file);
-    await ingestAll(engine, dir);
-    assert.equal(engine.readers.periodTotals().outputTokens, 3);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(ctx.engine.readers.periodTotals().outputTokens, 3);
   });
 
   test('appends are read from the last offset only', async () => {
-    dir.write(file, [msg(1)]);
-    await ingestAll(engine, dir);
-    dir.append(file, `${msg(2)}\n`);
-    const report = await ingestAll(engine, dir);
+    ctx.dir.write(file, [msg(1)]);
+    await ingestAll(ctx.engine, ctx.dir);
+    ctx.dir.append(file, `${msg(2)}\n`);
+    const report = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(report.bytes, Buffer.byteLength(`${msg(2)}\n`));
-    assert.equal(eventTotals(engine).output, 3);
+    assert.equal(eventTotals(ctx.engine).output, 3);
   });
 
   test('missing roots are not errors; an unreadable entry is logged and skipped', async () => {
-    fs.mkdirSync(path.join(dir.claudeRoot, 'projects', 'p', 'bad.jsonl'), { recursive: true });
-    const notAFolder = path.join(dir.base, 'elsewhere.jsonl');
+    fs.mkdirSync(path.join(ctx.dir.claudeRoot, 'projects', 'p', 'bad.jsonl'), { recursive: true });
+    const notAFolder = path.join(ctx.dir.base, 'elsewhere.jsonl');
     fs.mkdirSync(notAFolder);
-    fs.symlinkSync(notAFolder, path.join(dir.claudeRoot, 'projects', 'p', 'link.jsonl'));
-    dir.write(file, [msg(1)]);
-    const report = await engine.ingest({ roots: { claude: [dir.claudeRoot, path.join(dir.base, 'missing')], codex: [path.join(dir.base, 'nope')] } });
+    fs.symlinkSync(notAFolder, path.join(ctx.dir.claudeRoot, 'projects', 'p', 'link.jsonl'));
+    ctx.dir.write(file, [msg(1)]);
+    const report = await ctx.engine.ingest({ roots: { claude: [ctx.dir.claudeRoot, path.join(ctx.dir.base, 'missing')], codex: [path.join(ctx.dir.base, 'nope')] } });
     assert.equal(report.rootsFound, 1);
-    assert.equal(eventTotals(engine).output, 1);
-    assert.ok(log.has('warn', 'link.jsonl is not a regular file; skipped'), log.lines.join('\n'));
+    assert.equal(eventTotals(ctx.engine).output, 1);
+    assert.ok(ctx.log.has('warn', 'link.jsonl is not a regular file; skipped'), ctx.log.lines.join('\n'));
   });
 
   test('a transcript folder that is a file is logged, like an unreadable folder', async () => {
-    fs.mkdirSync(dir.claudeRoot, { recursive: true });
-    fs.writeFileSync(path.join(dir.claudeRoot, 'projects'), 'not a folder');
-    await ingestAll(engine, dir);
-    assert.ok(log.has('warn', `${path.join(dir.claudeRoot, 'projects')} is not a folder; skipped`), log.lines.join('\n'));
+    fs.mkdirSync(ctx.dir.claudeRoot, { recursive: true });
+    fs.writeFileSync(path.join(ctx.dir.claudeRoot, 'projects'), 'not a folder');
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.ok(ctx.log.has('warn', `${path.join(ctx.dir.claudeRoot, 'projects')} is not a folder; skipped`), ctx.log.lines.join('\n'));
   });
 
   test('a transcript root that appears later is picked up', async () => {
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).messages, 0);
-    dir.write(file, [msg(1)]);
-    await ingestAll(engine, dir);
-    assert.equal(eventTotals(engine).output, 1);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).messages, 0);
+    ctx.dir.write(file, [msg(1)]);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 1);
   });
 
   test('message content never reaches the database', async () => {
     const secret = 'TOP-SECRET-PROMPT-TEXT';
-    dir.write(file, [line({ messageId: 'm1', requestId: 'r1', ts: T, content: [{ type: 'text', text: secret }] })]);
-    await ingestAll(engine, dir);
-    const bytes = Buffer.from(engine.db.sql.export());
+    ctx.dir.write(file, [line({ messageId: 'm1', requestId: 'r1', ts: T, content: [{ type: 'text', text: secret }] })]);
+    await ingestAll(ctx.engine, ctx.dir);
+    const bytes = Buffer.from(ctx.engine.db.sql.export());
     assert.equal(bytes.includes(secret), false);
-    assert.equal(eventTotals(engine).messages, 1);
+    assert.equal(eventTotals(ctx.engine).messages, 1);
   });
 });
