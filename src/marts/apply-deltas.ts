@@ -1,11 +1,10 @@
 import type { LedgerDb } from '../store/ledger-db';
 import { Statements } from '../store/statement-cache';
 import { MEASURE_COUNT, type MartDeltas } from './mart-deltas';
-import { MART_MEASURE_COLUMNS, TOKEN_MEASURES } from './measures';
+import { addExcluded, MART_MEASURE_COLUMNS } from './measures';
 import { aggregateProjects } from './project-mart';
 import { DAY_MARTS, type DayMart } from './registry';
 
-const ADD_MEASURES = TOKEN_MEASURES.map(([m]) => `${m} = ${m} + excluded.${m}`).join(', ');
 const params = (n: number) => Array(n).fill('?').join(', ');
 
 /** Folds a batch's deltas into the marts as they are: per key, one upsert (an incremental refresh). */
@@ -30,7 +29,7 @@ function applyDayMart(statements: Statements, mart: DayMart, deltas: MartDeltas,
   const sameKey = keys.map((k) => `${k} = ?`).join(' AND ');
   const upsert = `INSERT INTO ${mart.table} (${keyList}, ${MART_MEASURE_COLUMNS}, sessions, first_ts, last_ts)
     VALUES (${params(keys.length + MEASURE_COUNT + 3)})
-    ON CONFLICT (${keyList}) DO UPDATE SET ${ADD_MEASURES}, first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)`;
+    ON CONFLICT (${keyList}) DO UPDATE SET ${addExcluded()}, first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)`;
   for (const d of deltas.days[i]!.values()) statements.run(upsert, [...d.values, ...d.measures, 0, d.firstTs, d.lastTs]);
   const member = `INSERT INTO ${mart.table}_sessions (${keyList}, session_id, messages) VALUES (${params(keys.length + 2)})
     ON CONFLICT (${keyList}, session_id) DO UPDATE SET messages = messages + excluded.messages`;
@@ -48,7 +47,7 @@ function applySessions(statements: Statements, deltas: MartDeltas): void {
   for (const s of deltas.sessions.values()) {
     statements.run(`INSERT INTO session_mart (session_id, agent, project_id, ${MART_MEASURE_COLUMNS}, first_ts, last_ts, primary_model_id)
       VALUES (${params(3 + MEASURE_COUNT + 3)})
-      ON CONFLICT (session_id) DO UPDATE SET ${ADD_MEASURES},
+      ON CONFLICT (session_id) DO UPDATE SET ${addExcluded()},
         project_id = CASE WHEN excluded.first_ts < first_ts THEN excluded.project_id ELSE project_id END,
         first_ts = MIN(first_ts, excluded.first_ts), last_ts = MAX(last_ts, excluded.last_ts)`,
     [s.values[0]!, s.agent, s.projectId, ...s.measures, s.firstTs, s.lastTs, 0]);

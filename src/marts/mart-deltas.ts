@@ -20,7 +20,6 @@ export interface SessionDelta extends KeyDelta {
   agent: string;
   /** The project of the session's earliest event (by time, then id). */
   projectId: number;
-  earliest: [ts: number, id: number];
 }
 
 /** Events of one session at one (day, project, model, speed): the finest grain every mart is made of. */
@@ -91,7 +90,6 @@ export class MartDeltas {
       for (const cell of s.cells.values()) this.expand(session, s.agent, cell);
       const d = this.sessions.get(session)!;
       d.projectId = s.projectId;
-      d.earliest = s.earliest;
     }
     this.bySession.clear();
     return this;
@@ -109,7 +107,7 @@ export class MartDeltas {
       else this.members[i]!.set(memberKey, { values, session, messages: cell.measures[MESSAGES]! });
     });
     let s = this.sessions.get(session);
-    if (!s) this.sessions.set(session, (s = { values: [session], measures: new Array(MEASURE_COUNT).fill(0), firstTs: cell.firstTs, lastTs: cell.lastTs, agent, projectId: 0, earliest: [0, 0] }));
+    if (!s) this.sessions.set(session, (s = { values: [session], measures: new Array(MEASURE_COUNT).fill(0), firstTs: cell.firstTs, lastTs: cell.lastTs, agent, projectId: 0 }));
     addInto(s, cell);
     const tokens = cell.measures[0]! + cell.measures[1]! + cell.measures[2]! + cell.measures[3]! + cell.measures[4]!;
     const sm = `${session}\u0001${cell.model}`;

@@ -14,12 +14,6 @@ export const TOKEN_MEASURES: ReadonlyArray<readonly [string, string]> = [
 
 export const MART_MEASURE_COLUMNS = TOKEN_MEASURES.map(([mart]) => mart).join(', ');
 
-/** `SUM(input), SUM(output), …` over event columns, optionally qualified by a table alias. */
-export function sumEventMeasures(alias = ''): string {
-  const prefix = alias ? `${alias}.` : '';
-  return TOKEN_MEASURES.map(([, event]) => `SUM(${prefix}${event})`).join(', ');
-}
-
 /** `SUM(input_tokens), …` over mart columns (re-aggregating a finer mart). */
 export function sumMartMeasures(alias = ''): string {
   const prefix = alias ? `${alias}.` : '';
@@ -31,10 +25,6 @@ export function addExcluded(): string {
   return TOKEN_MEASURES.map(([mart]) => `${mart} = ${mart} + excluded.${mart}`).join(', ');
 }
 
-/** True for a mart row whose every measure has netted out to zero (its requests moved or were withdrawn). */
-export const MART_ROW_IS_EMPTY = TOKEN_MEASURES.map(([mart]) => `${mart} = 0`).join(' AND ');
-
-/** Priced tokens of an event row (reasoning is inside output), for ranking models. */
-export const EVENT_TOKENS_EXPR = '(input + output + cache_write_5m + cache_write_1h + cache_read)';
+/** Priced tokens of a mart row (reasoning is inside output), for ranking models. */
 export const MART_TOKENS_EXPR =
   '(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens)';

@@ -28,7 +28,6 @@ export function zeroCounts(): WriteCounts {
 
 /** A counted snapshot, read back from its +1 row. */
 interface Snapshot {
-  ref: RowRef;
   req: Hash64;
   grp: Hash64 | undefined;
   ts: number;
@@ -130,7 +129,7 @@ export class EventWriter {
     this.modelNames.set(model, record.model);
     const reported = record.reportedCostUsd === undefined ? null : Math.round(record.reportedCostUsd * 1e9);
     this.writeRow({
-      ref: { month: monthOf(record.ts), id: 0 }, req, grp, ts: record.ts,
+      req, grp, ts: record.ts,
       session: this.dims.sessionId(record.agent, record.sessionId), project: this.dims.projectId(record.project), model, attrs,
       tokens: record.tokens, cost: this.ctx.price(record.tokens, record.model, record.speed), reported,
     }, 1);
@@ -157,7 +156,6 @@ export class EventWriter {
     const r = this.ctx.months.row(ref.month, SELECT_ROW, [ref.id]) as (number | null)[] | undefined;
     if (!r) throw new Error(`request index points at a missing event ${ref.id} in ${ref.month}`);
     return {
-      ref,
       req: { hi: r[0]! | 0, lo: r[1]! | 0 },
       grp: r[2] === null ? undefined : { hi: r[2]! | 0, lo: r[3]! | 0 },
       ts: r[4]!, session: r[5]!, project: r[6]!, model: r[7]!, attrs: r[8]!,
