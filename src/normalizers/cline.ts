@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { RecordFlag, type TokenCounts, type UsageRecord } from '../core/usage';
 import { asObject, asString, asUsd, NO_LINES, parseEpochOrIso, tokenCount, type AgentNormalizer, type DocumentFileSet } from './agent-normalizer';
-import { HISTORY_FILE, HISTORY_ITEM_FILE, modelFromTaskMetadata, TASK_METADATA_FILE, taskWorkspace } from './task-sidecars';
+import { HISTORY_FILE, HISTORY_ITEM_FILE, TASK_METADATA_FILE, taskMetadataModels, taskWorkspace } from './task-sidecars';
 import { readTaskFile } from './task-store';
 
 const AGENT = 'cline';
@@ -19,7 +19,7 @@ const tasks: DocumentFileSet = {
       agent: AGENT,
       keyPrefix: 'cl',
       semantics: 'cline',
-      modelAt: (ts) => modelFromTaskMetadata(input, ts),
+      modelAt: taskMetadataModels(input),
       projectOf: taskWorkspace,
     }),
 };

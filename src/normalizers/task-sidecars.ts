@@ -70,24 +70,35 @@ function textOf(content: unknown): string {
   return content.map((part) => asString(asObject(part)?.text) ?? '').join('\n');
 }
 
-/** Cline's `task_metadata.json` lists the models a task used, with the time each took over. */
-export function modelFromTaskMetadata(input: DocumentInput, ts: number): string | undefined {
-  const text = input.sidecars[TASK_METADATA_FILE];
-  if (!text) return undefined;
+/**
+ * Cline's `task_metadata.json` lists the models a task used, with the time each took over.
+ * The returned lookup parses the file once, on its first call, for all of a task's requests.
+ */
+export function taskMetadataModels(input: DocumentInput): (ts: number) => string | undefined {
+  let marks: ModelMark[] | undefined;
+  return (ts) => {
+    marks ??= modelUsage(input.sidecars[TASK_METADATA_FILE]);
+    let model: string | undefined;
+    for (const mark of marks) if (model === undefined || (mark.ts !== undefined && mark.ts <= ts)) model = mark.model;
+    return model;
+  };
+}
+
+function modelUsage(text: string | undefined): ModelMark[] {
+  if (!text) return [];
   let usage: unknown;
   try {
     usage = asObject(JSON.parse(text))?.model_usage;
   } catch {
-    return undefined;
+    return [];
   }
-  let model: string | undefined;
+  const marks: ModelMark[] = [];
   for (const value of Array.isArray(usage) ? usage : []) {
     const entry = asObject(value);
-    const at = parseEpochOrIso(entry?.ts);
-    const id = asString(entry?.model_id);
-    if (id && (model === undefined || (at !== undefined && at <= ts))) model = id;
+    const model = asString(entry?.model_id);
+    if (model) marks.push({ ts: parseEpochOrIso(entry?.ts), model });
   }
-  return model;
+  return marks;
 }
 
 /** Roo's `history_item.json` names the workspace; else the first environment block does. */
