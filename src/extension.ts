@@ -4,6 +4,7 @@ import type { Logger } from './core/log';
 import { EngineClient } from './pipeline/engine-client';
 import type { EngineEvent } from './pipeline/engine-protocol';
 import type { PanelData } from './protocol/panel-protocol';
+import type { LimitsView } from './readers/limit-types';
 import { CommandId, INDEXING_CONTEXT_KEY, PANEL_VIEW_TYPE } from './ui/command-ids';
 import { CostPanel, type PanelHost } from './ui/cost-panel';
 import { exportView } from './ui/export-view';
@@ -11,6 +12,7 @@ import { LimitsUi } from './ui/limits-ui';
 import { createLogChannel } from './ui/log-channel';
 import { ingestOptionsOf, readSettings, SECTION, type Settings } from './ui/settings';
 import { SpendStatusBar } from './ui/status-bar';
+import type { StatusSnapshot } from './ui/status-snapshot';
 
 /** What activate() returns: a small API for integration tests and other extensions. */
 export interface AgentLedgerApi {
@@ -50,14 +52,16 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const render = async () => {
     if (!isReady) return;
+    let quota: LimitsView | undefined;
     try {
-      const [snapshot, quota] = await Promise.all([engine.request('status', { workspaceFolders: workspaceFolders() }), limits.view()]);
+      let snapshot: StatusSnapshot | undefined;
+      [snapshot, quota] = await Promise.all([engine.request('status', { workspaceFolders: workspaceFolders() }), limits.view()]);
       if (snapshot) statusBar.showSpend(snapshot, settings.statusBarShows, settings.dailyBudget, settings.limits.statusBar ? quota : undefined);
       limits.notify(quota);
     } catch (error) {
       logger.error(`status bar update failed: ${(error as Error).message}`);
     }
-    CostPanel.refreshOpen();
+    CostPanel.refreshOpen(quota);
   };
 
   engine.on('event', (event) => onEngineEvent(event, { logger, statusBar, render: () => void render(), markReady: () => ((isReady = true), markReady()) }));

@@ -56,8 +56,9 @@ export class CostPanel implements vscode.Disposable {
   }
 
   /** Sends fresh data to the open panel, if any (after an ingest, a rebuild, a setting change). */
-  static refreshOpen(): void {
-    void CostPanel.current?.postData();
+  /** Re-renders the open panel; `quota`, when the caller has just read it, saves a second query. */
+  static refreshOpen(quota?: LimitsView): void {
+    void CostPanel.current?.postData(quota);
   }
 
   static currentData(): PanelData | undefined {
@@ -93,7 +94,7 @@ export class CostPanel implements vscode.Disposable {
     }
   }
 
-  private async postData(): Promise<void> {
+  private async postData(quota?: LimitsView): Promise<void> {
     let data: PanelData | undefined;
     try {
       data = await this.host.panelData(this.filter);
@@ -106,7 +107,7 @@ export class CostPanel implements vscode.Disposable {
       this.post({ type: 'busy', busy: true, message: 'Reading transcripts…' });
       return;
     }
-    data = { ...data, limits: await this.host.limits?.() };
+    data = { ...data, limits: quota ?? (await this.host.limits?.()) };
     this.lastData = data;
     CostPanel.lastShown = data;
     this.post({ type: 'data', data });
