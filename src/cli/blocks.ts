@@ -1,7 +1,7 @@
 import type { AgentId } from '../core/usage';
 import type { LedgerEngine } from '../pipeline/engine';
 import { AGENT_IDS } from '../normalizers/registry';
-import { blockChainStart, blockEntries } from '../readers/block-events';
+import { blockEntries, chainedBlockEntries } from '../readers/block-events';
 import { toCcusageBlock } from '../readers/blocks-format';
 import { blockTotalTokens, BLOCK_MS, identifyBlocks, recentBlocks, type SessionBlock } from '../readers/session-blocks';
 import { formatInt, formatUsd, renderTable } from './text-table';
@@ -18,8 +18,8 @@ const RECENT_DAYS = 3;
 /** One agent's blocks: the whole history, or only as far back as `--active`/`--recent` need. */
 export function agentBlocks(engine: LedgerEngine, agent: AgentId, options: Pick<BlocksOptions, 'active' | 'recent'>, now: number): SessionBlock[] {
   const window = options.active ? BLOCK_MS : options.recent ? RECENT_DAYS * 86_400_000 : undefined;
-  const sinceMs = window === undefined ? undefined : blockChainStart(engine.ledger, now - window, agent);
-  const blocks = identifyBlocks(blockEntries(engine.ledger, { sinceMs, agent }), now);
+  const entries = window === undefined ? blockEntries(engine.ledger, { agent }) : chainedBlockEntries(engine.ledger, now - window, agent);
+  const blocks = identifyBlocks(entries, now);
   if (options.active) return blocks.filter((b) => b.isActive);
   return options.recent ? recentBlocks(blocks, now, RECENT_DAYS) : blocks;
 }

@@ -3,7 +3,7 @@ import { nanosToUsd } from '../pricing/nanos';
 import type { Ledger } from '../store/ledger';
 import { monthOf } from '../store/month';
 import { displayModel } from './ccusage-format';
-import type { BlockEntry } from './session-blocks';
+import { BLOCK_MS, type BlockEntry } from './session-blocks';
 
 interface RequestRow { ts: number; model: string; speed: string; i: number; o: number; w: number; r: number; c: number }
 
@@ -31,18 +31,24 @@ export function blockEntries(ledger: Ledger, options: { sinceMs?: number; agent?
 }
 
 /**
- * A time from which blocks can be computed exactly for everything after `sinceMs`: blocks
- * chain from one to the next, so go back until a quiet spell longer than a block (after
- * which a new block starts whatever came before), or to the first request.
+ * The requests blocks must be computed from to be exact for everything after `sinceMs`: blocks
+ * chain from one to the next, so go back until a quiet spell longer than a block (after which a
+ * new block starts whatever came before), or to the first request.
  */
-export function blockChainStart(ledger: Ledger, sinceMs: number, agent?: AgentId, blockMs = 5 * 3600_000): number {
+export function chainedBlockEntries(ledger: Ledger, sinceMs: number, agent?: AgentId): BlockEntry[] {
   const oldestMonth = ledger.months.months()[0];
   for (let lookBack = 86_400_000; ; lookBack *= 2) {
-    const from = sinceMs - blockMs - lookBack;
-    const times = blockEntries(ledger, { sinceMs: from, agent }).map((e) => e.ts).filter((t) => t < sinceMs);
-    if (times.length === 0) return sinceMs; // more than a block of quiet before `sinceMs`
-    for (let i = times.length - 1; i > 0; i--) if (times[i]! - times[i - 1]! > blockMs) return times[i]!;
-    if (times.length > 0 && times[0]! - from > blockMs) return times[0]!;
-    if (!oldestMonth || monthOf(from) < oldestMonth) return times[0] ?? sinceMs;
+    const from = sinceMs - BLOCK_MS - lookBack;
+    const entries = blockEntries(ledger, { sinceMs: from, agent });
+    const start = chainStart(entries.map((e) => e.ts).filter((t) => t < sinceMs), sinceMs, from, oldestMonth);
+    if (start !== undefined) return entries.filter((e) => e.ts >= start);
   }
+}
+
+/** Where the chain starts among the request times before `sinceMs`, or undefined to look further back. */
+function chainStart(times: number[], sinceMs: number, from: number, oldestMonth: string | undefined): number | undefined {
+  if (times.length === 0) return sinceMs; // more than a block of quiet before `sinceMs`
+  for (let i = times.length - 1; i > 0; i--) if (times[i]! - times[i - 1]! > BLOCK_MS) return times[i]!;
+  if (times[0]! - from > BLOCK_MS || !oldestMonth || monthOf(from) < oldestMonth) return times[0]!;
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { FIVE_HOUR_MINUTES, type LimitSnapshot } from '../core/limits';
 import type { AgentId } from '../core/usage';
 import type { Ledger } from '../store/ledger';
-import { blockChainStart, blockEntries } from './block-events';
+import { chainedBlockEntries } from './block-events';
 import { blockTotalTokens, identifyBlocks, type SessionBlock } from './session-blocks';
 
 export interface BlockEstimate {
@@ -18,8 +18,7 @@ const LOOK_BACK_DAYS = 30;
  * 30 days: the estimate shown when the provider gives no official figure.
  */
 export function blockEstimate(ledger: Ledger, agent: AgentId, now: number): BlockEstimate | undefined {
-  const since = blockChainStart(ledger, now - LOOK_BACK_DAYS * 86_400_000, agent);
-  const blocks = identifyBlocks(blockEntries(ledger, { sinceMs: since, agent }), now);
+  const blocks = identifyBlocks(chainedBlockEntries(ledger, now - LOOK_BACK_DAYS * 86_400_000, agent), now);
   const active = blocks.find((b) => b.isActive);
   if (!active) return undefined;
   const largestTokens = Math.max(0, ...blocks.filter((b) => !b.isGap && !b.isActive).map((b) => blockTotalTokens(b.tokens)));
