@@ -182,12 +182,18 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     this.manifestWatcher?.dispose();
     this.manifestWatcher = undefined;
     if (role === 'writer') {
-      this.rescanTimer = setInterval(() => this.notifyChanged(), this.options.rescanMs ?? 30_000);
+      this.rescanTimer = setInterval(() => this.rescan(), this.options.rescanMs ?? 30_000);
       this.rescanTimer.unref();
     } else if (role === 'reader') {
       this.manifestWatcher = new ManifestWatcher(this.location.dir, () => void this.enqueue(() => this.reloadState()));
     }
     this.emit('role', role);
+  }
+
+  /** The writer's safety net: watch folders created since (a root that appeared), and read everything. */
+  private rescan(): void {
+    this.syncWatchers();
+    this.notifyChanged();
   }
 
   /** Watches the source folders of the roots in force (writer only). */
