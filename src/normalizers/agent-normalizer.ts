@@ -234,3 +234,16 @@ export function parseEpochOrIso(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.trunc(value);
   return parseTimestamp(value);
 }
+
+/** Epoch milliseconds from a number in seconds or milliseconds (told apart by size), or an ISO string. */
+export function parseEpochSecondsOrMs(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value < 1e11 ? value * 1000 : value;
+  return parseTimestamp(value);
+}
+
+/** The name of the folder just above `folder` in a file's path (an agent's per-project folder), else 'unknown'. */
+export function folderAbove(filePath: string, folder: string): string {
+  const parts = filePath.split(/[\\/]/);
+  const at = parts.lastIndexOf(folder);
+  return at > 0 ? parts[at - 1]! : 'unknown';
+}

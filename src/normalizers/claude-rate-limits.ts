@@ -1,5 +1,5 @@
 import { FIVE_HOUR_MINUTES, percentOf, WEEK_MINUTES, type LimitSnapshot } from '../core/limits';
-import { asObject, parseTimestamp } from './agent-normalizer';
+import { asObject, parseEpochSecondsOrMs } from './agent-normalizer';
 
 /** Claude Code's status-line `rate_limits` keys and their window lengths. */
 const WINDOWS: readonly [string, number][] = [['five_hour', FIVE_HOUR_MINUTES], ['seven_day', WEEK_MINUTES]];
@@ -12,7 +12,7 @@ export function claudeRateLimits(value: unknown, observedAt: number): LimitSnaps
   for (const [key, windowMinutes] of WINDOWS) {
     const w = asObject(limits[key]);
     const usedPercent = percentOf(w?.used_percentage);
-    const resetsAt = epochMs(w?.resets_at);
+    const resetsAt = parseEpochSecondsOrMs(w?.resets_at);
     if (usedPercent === undefined || resetsAt === undefined) continue;
     out.push({ agent: 'claude', limitId: 'claude', windowMinutes, usedPercent, resetsAt, observedAt, source: 'official' });
   }
@@ -26,9 +26,4 @@ export function keptRateLimits(value: unknown): Record<string, { used_percentage
     kept[s.windowMinutes === FIVE_HOUR_MINUTES ? 'five_hour' : 'seven_day'] = { used_percentage: s.usedPercent, resets_at: s.resetsAt / 1000 };
   }
   return Object.keys(kept).length ? kept : undefined;
-}
-
-function epochMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value < 1e11 ? value * 1000 : value;
-  return typeof value === 'string' ? parseTimestamp(value) : undefined;
 }

@@ -1,5 +1,5 @@
 import { percentOf, type LimitSnapshot } from '../core/limits';
-import { asObject, asString, parseTimestamp } from './agent-normalizer';
+import { asObject, asString, parseEpochSecondsOrMs, parseTimestamp } from './agent-normalizer';
 
 /**
  * Codex's quota readings: `event_msg` → `token_count` → `payload.rate_limits`, also on events
@@ -34,9 +34,8 @@ function windowOf(w: Record<string, unknown> | undefined, observedAt: number): P
 }
 
 function resetTime(w: Record<string, unknown>, observedAt: number): number | undefined {
-  const at = w.resets_at;
-  if (typeof at === 'number' && Number.isFinite(at) && at > 0) return at < 1e11 ? at * 1000 : at; // seconds, or already ms
-  if (typeof at === 'string') return parseTimestamp(at);
+  const at = parseEpochSecondsOrMs(w.resets_at);
+  if (at !== undefined) return at;
   const inSeconds = w.resets_in_seconds;
   if (typeof inSeconds === 'number' && Number.isFinite(inSeconds) && inSeconds >= 0) return observedAt + inSeconds * 1000;
   return undefined;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RecordFlag, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer, type DocumentFileSet, type LineFileSet } from './agent-normalizer';
+import { asObject, asString, folderAbove, parseTimestamp, tokenCount, type AgentNormalizer, type DocumentFileSet, type LineFileSet } from './agent-normalizer';
 
 /** What a Gemini JSONL session told us in its first (metadata) line. */
 export interface GeminiFileState {
@@ -85,7 +85,7 @@ function messageRecord(value: unknown, offset: number, sessionId: string, filePa
     key: `g:${id}`,
     repeat: 'last',
     sessionId,
-    project: projectOf(filePath),
+    project: folderAbove(filePath, 'chats'), // `tmp/<project>/chats/…`; the real path is only in a marker file
     model: model ?? UNKNOWN_MODEL,
     flags: model ? 0 : RecordFlag.ModelFallback,
     speed: 'standard',
@@ -117,11 +117,4 @@ export function geminiTokens(t: Record<string, unknown>): TokenCounts {
     cacheRead,
     reasoning: thoughts,
   };
-}
-
-/** The project folder name (`tmp/<project>/chats/…`); the real path is only in a marker file. */
-function projectOf(filePath: string): string {
-  const parts = filePath.split(/[\\/]/);
-  const chats = parts.lastIndexOf('chats');
-  return chats > 0 ? parts[chats - 1]! : 'unknown';
 }

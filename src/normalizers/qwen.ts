@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RecordFlag, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, NO_LINES, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+import { asObject, asString, folderAbove, NO_LINES, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
 
 const AGENT = 'qwen';
 
@@ -36,7 +36,7 @@ export const qwenNormalizer: AgentNormalizer<null> = {
       key: uuid ? `q:${uuid}` : `q:at:${filePath}:${offset}`,
       repeat: 'once',
       sessionId: asString(entry.sessionId) ?? path.basename(filePath, '.jsonl'),
-      project: asString(entry.cwd) ?? projectOf(filePath),
+      project: asString(entry.cwd) ?? folderAbove(filePath, 'chats'),
       model: model ?? 'unknown',
       flags: (model ? 0 : RecordFlag.ModelFallback) | (isSplitEstimate(usage) ? RecordFlag.Estimated : 0),
       speed: 'standard',
@@ -80,10 +80,4 @@ function isSplitEstimate(usage: Record<string, unknown>): boolean {
   const prompt = tokenCount(usage.promptTokenCount);
   return total > 0 && tokenCount(usage.cachedContentTokenCount) === 0 && prompt === Math.round(total * 0.7)
     && tokenCount(usage.candidatesTokenCount) === total - prompt;
-}
-
-function projectOf(filePath: string): string {
-  const parts = filePath.split(/[\\/]/);
-  const chats = parts.lastIndexOf('chats');
-  return chats > 0 ? parts[chats - 1]! : 'unknown';
 }

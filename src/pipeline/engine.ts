@@ -117,7 +117,7 @@ export class LedgerEngine {
    * when the ledger is read-only), never printed under the wrong days.
    */
   bucketFor(): void {
-    if (this.ledger.db.getMeta('mart_time_zone') === this.clock.timeZone) return;
+    if (martTimeZone(this.ledger.db) === this.clock.timeZone) return;
     if (this.ledger.months.months().length === 0) return;
     rebuildMarts(this.ledger, this.clock);
     if (!this.ledger.readOnly) this.dirty = true;

@@ -180,7 +180,8 @@ export function loadStoredFile(db: LedgerDb, path: string): StoredFile | undefin
   return row ? storedFile(row) : undefined;
 }
 
-function insertFile(db: LedgerDb, path: string, agent: string): number {
+/** A new `source_files` row with nothing read yet; returns its id. */
+export function insertFile(db: LedgerDb, path: string, agent: string): number {
   db.run(`INSERT INTO source_files (path, agent, size, mtime_ms, identity, head_hash, read_offset) VALUES (?, ?, 0, 0, '', '', 0)`, [path, agent]);
   return Number(db.scalar('SELECT last_insert_rowid()'));
 }

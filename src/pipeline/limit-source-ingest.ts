@@ -9,7 +9,7 @@ import { scanLines } from '../sources/line-scanner';
 import { planRead } from '../sources/read-plan';
 import type { LedgerDb } from '../store/ledger-db';
 import { recordLimits } from '../store/limit-store';
-import { loadStoredFile } from './file-ingest';
+import { insertFile, loadStoredFile } from './file-ingest';
 
 /** Reads what is new in every limit source file of the ledger's folder; returns the readings recorded. */
 export function ingestLimitSources(db: LedgerDb, ledgerDir: string, log: Logger): number {
@@ -49,16 +49,11 @@ function ingestOne(db: LedgerDb, source: LimitSource, file: string, log: Logger)
     };
     const scan = scanLines(fd, plan.kind === 'append' ? plan.from : 0, { markers, onLine, until: stat.size });
     if (invalid) log.warn(`${file}: ${invalid} invalid lines skipped`);
-    const id = stored?.id ?? insertSource(db, file, source.id);
+    const id = stored?.id ?? insertFile(db, file, source.id);
     db.run('UPDATE source_files SET size = ?, mtime_ms = ?, identity = ?, head_hash = ?, read_offset = ?, missing = 0 WHERE id = ?',
       [stat.size, Math.trunc(stat.mtimeMs), identityOf(stat), fingerprint(fd, scan.endOffset), scan.endOffset, id]);
     return recordLimits(db, compactReadings(readings));
   } finally {
     fs.closeSync(fd);
   }
-}
-
-function insertSource(db: LedgerDb, file: string, id: string): number {
-  db.run(`INSERT INTO source_files (path, agent, size, mtime_ms, identity, head_hash, read_offset) VALUES (?, ?, 0, 0, '', '', 0)`, [file, id]);
-  return Number(db.scalar('SELECT last_insert_rowid()'));
 }

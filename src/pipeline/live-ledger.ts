@@ -12,6 +12,8 @@ export type Role = 'writer' | 'reader' | 'starting';
 
 /** How long after the last save its backup twins are written. */
 const BACKUP_DELAY_MS = 20_000;
+/** How long after a failed save (a full disk) it is tried again. */
+const SAVE_RETRY_MS = 30_000;
 
 export type IngestSettings = Pick<IngestOptions, 'roots' | 'extraRoots' | 'editorStorageRoots' | 'agents'>;
 
@@ -258,12 +260,12 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     );
   }
 
-  private scheduleSave(): void {
+  private scheduleSave(delayMs = this.options.saveDelayMs ?? 1_000): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       void this.enqueue(async () => this.saveNow()).catch(() => undefined);
-    }, this.options.saveDelayMs ?? 1_000);
+    }, delayMs);
   }
 
   /**
@@ -282,10 +284,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
       this.backUpTimer.unref();
     } catch (error) {
       this.options.log.error(`could not save the ledger (${(error as Error).message}); the last saved copy is kept and saving is retried`);
-      this.saveTimer = setTimeout(() => {
-        this.saveTimer = undefined;
-        void this.enqueue(async () => this.saveNow()).catch(() => undefined);
-      }, 30_000);
+      this.scheduleSave(SAVE_RETRY_MS);
     }
   }
 

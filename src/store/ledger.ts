@@ -6,7 +6,7 @@ import {
   chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
 } from './ledger-files';
 import { claimLedgerFolder, monthFileName, stateFileName, type LedgerLocation } from './ledger-layout';
-import { emptyManifest, type Manifest, type MonthEntry } from './manifest';
+import { emptyManifest, manifestFiles, type Manifest, type MonthEntry } from './manifest';
 import { defaultMigrationsDir, migrate, readMigrations } from './migrations';
 import { MonthSegments } from './month-segments';
 import { monthOf } from './month';
@@ -160,7 +160,7 @@ export class Ledger {
    */
   backUp(): void {
     if (this.readOnly || this.unbacked.size === 0) return;
-    const named = new Set([this.manifest.state.name, ...Object.values(this.manifest.months).map((m) => m.name)]);
+    const named = new Set(manifestFiles(this.manifest));
     writeBackups(this.dir, this.manifest, new Map([...this.unbacked].filter(([name]) => named.has(name))));
     this.unbacked.clear();
     removeUnreferenced(this.dir, [this.manifest, this.previous]);
