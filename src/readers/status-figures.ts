@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database, SqlValue } from 'sql.js';
-import type { LimitSnapshot, LimitSource } from '../core/limits';
+import type { SqlValue } from 'sql.js';
+import type { LimitSnapshot } from '../core/limits';
 import { DayClock } from '../core/time';
 import { nanosToUsd } from '../pricing/nanos';
+import { martTimeZone } from '../marts/refresh';
+import { LedgerDb } from '../store/ledger-db';
 import { readChecked } from '../store/ledger-files';
 import { MANIFEST_FILE, STATUS_CARD_FILE } from '../store/ledger-layout';
+import { latestLimits } from '../store/limit-store';
 import { readManifest } from '../store/manifest';
 import { loadSqlJs } from '../store/sqljs-loader';
 import { figuresFromCard, type StatusCard } from './status-card';
@@ -34,42 +37,28 @@ export async function readStatusFigures(ledgerDir: string, session: { agent: str
   const bytes = manifest.ok && manifest.manifest.state.name ? readChecked(ledgerDir, manifest.manifest.state)?.bytes : undefined;
   if (!bytes) return NO_FIGURES;
   const SQL = await loadSqlJs();
-  const db = new SQL.Database(bytes);
+  const db = new LedgerDb(new SQL.Database(bytes));
   try {
     return {
-      sessionUsd: session.id ? nanos(one(db, `SELECT s.cost_nanos FROM session_mart s JOIN dim_session k ON k.id = s.session_id
+      sessionUsd: session.id ? nanos(db.scalar(`SELECT s.cost_nanos FROM session_mart s JOIN dim_session k ON k.id = s.session_id
         WHERE k.agent = ? AND k.session_key = ?`, [session.agent, session.id])) : undefined,
       todayUsd: today(db, now),
-      limits: limits(db),
+      limits: hasLimits(db) ? latestLimits(db) : [],
     };
   } finally {
-    db.close();
+    db.sql.close();
   }
 }
 
-function today(db: Database, now: number): number | undefined {
-  const zone = one(db, "SELECT value FROM meta WHERE key = 'mart_time_zone'");
-  if (typeof zone !== 'string') return undefined;
-  return nanos(one(db, 'SELECT COALESCE(SUM(cost_nanos), 0) FROM provider_day_mart WHERE day = ?', [new DayClock(zone).today(now)]));
+function today(db: LedgerDb, now: number): number | undefined {
+  const zone = martTimeZone(db);
+  if (zone === undefined) return undefined;
+  return nanos(db.scalar('SELECT COALESCE(SUM(cost_nanos), 0) FROM provider_day_mart WHERE day = ?', [new DayClock(zone).today(now)]));
 }
 
-function limits(db: Database): LimitSnapshot[] {
-  if (one(db, "SELECT 1 FROM sqlite_master WHERE name = 'limit_latest'") === undefined) return [];
-  const result = db.exec('SELECT agent, limit_id, window_minutes, used_percent, resets_at, observed_at, source, plan_type FROM limit_latest')[0];
-  return (result?.values ?? []).map((r) => ({
-    agent: String(r[0]), limitId: String(r[1]), windowMinutes: Number(r[2]), usedPercent: Number(r[3]), resetsAt: Number(r[4]),
-    observedAt: Number(r[5]), source: String(r[6]) as LimitSource, ...(r[7] ? { planType: String(r[7]) } : {}),
-  }));
-}
-
-function one(db: Database, sql: string, params: SqlValue[] = []): SqlValue | undefined {
-  const statement = db.prepare(sql);
-  try {
-    statement.bind(params);
-    return statement.step() ? statement.get()[0] : undefined;
-  } finally {
-    statement.free();
-  }
+/** A state file from before quota readings were kept has no `limit_latest`. */
+function hasLimits(db: LedgerDb): boolean {
+  return db.scalar("SELECT 1 FROM sqlite_master WHERE name = 'limit_latest'") !== undefined;
 }
 
 function nanos(value: SqlValue | undefined): number | undefined {
