@@ -1,6 +1,6 @@
 /** Headline spend cards, the per-agent split and the token composition of the range. */
 import type { AgentRow, Headline, PanelData, TokenTotals } from '../src/protocol/panel-protocol';
-import { h, replaceChildren, section, uid } from './dom';
+import { h, meter, replaceChildren, section, uid } from './dom';
 import * as f from './format';
 
 interface CardDef {
@@ -55,12 +55,6 @@ export class HeadlineCards {
   }
 }
 
-/** A row of "label  bar  value" lines, the bar's width set through CSSOM (allowed by the CSP). */
-function meter(fraction: number, colorClass: string): HTMLElement {
-  const fill = h('span', { class: `meter-fill ${colorClass}` });
-  fill.style.width = `${Math.max(0, Math.min(1, fraction)) * 100}%`;
-  return h('span', { class: 'meter', 'aria-hidden': 'true' }, fill);
-}
 
 export class AgentSplit {
   readonly element: HTMLElement;

@@ -48,3 +48,10 @@ export function section(title: string, className: string, headerExtras: Child[],
   const element = h('section', { class: `panel-section ${className}`, 'aria-labelledby': id }, h('header', { class: 'section-header' }, heading, ...headerExtras), ...body);
   return { element, heading };
 }
+
+/** A horizontal bar filled to `fraction`, its width set through CSSOM (allowed by the CSP). */
+export function meter(fraction: number, colorClass: string): HTMLElement {
+  const fill = h('span', { class: `meter-fill ${colorClass}` });
+  fill.style.width = `${Math.max(0, Math.min(1, fraction)) * 100}%`;
+  return h('span', { class: 'meter', 'aria-hidden': 'true' }, fill);
+}

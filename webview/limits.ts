@@ -1,6 +1,6 @@
 /** The Limits section: each quota window's fill over time against an even pace, and each active 5-hour block's burn rate. */
 import type { BlockView, LimitWindowView, PanelData } from '../src/protocol/panel-protocol';
-import { h, replaceChildren, section } from './dom';
+import { h, meter, replaceChildren, section } from './dom';
 import * as f from './format';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -30,11 +30,6 @@ function fillChart(w: LimitWindowView, now: number): SVGSVGElement {
   return chart;
 }
 
-function meter(fraction: number, level: string): HTMLElement {
-  const fill = h('span', { class: `meter-fill level-${level}` });
-  fill.style.width = `${Math.max(0, Math.min(1, fraction)) * 100}%`;
-  return h('span', { class: 'meter', 'aria-hidden': 'true' }, fill);
-}
 
 function windowRow(w: LimitWindowView, data: PanelData): HTMLElement {
   const tz = data.timeZone;
@@ -51,7 +46,7 @@ function windowRow(w: LimitWindowView, data: PanelData): HTMLElement {
     { class: 'split-row limit-row', 'data-window': `${w.agent}-${w.label}` },
     h('span', { class: 'split-name' }, `${f.agentName(w.agent)} · ${w.label}`, estimate ? h('span', { class: 'limit-tag' }, 'estimate') : null),
     h('span', { class: 'split-value' }, `${estimate ? '~' : ''}${Math.round(w.usedPercent)}%`),
-    meter(w.usedPercent / 100, estimate ? 'estimate' : w.level),
+    meter(w.usedPercent / 100, `level-${estimate ? 'estimate' : w.level}`),
     h('span', { class: 'split-detail' }, detail),
     estimate ? h('span', { class: 'split-detail' }, 'No official figure for this agent: the active 5-hour block against the largest block of the last 30 days.') : fillChart(w, data.generatedAt),
   );

@@ -1,4 +1,5 @@
 import type { Ledger } from './ledger';
+import { LedgerDb } from './ledger-db';
 
 const PRICE_VERSION_KEY = 'price_table_version';
 
@@ -6,13 +7,10 @@ const PRICE_VERSION_KEY = 'price_table_version';
 export function writeCosts(ledger: Ledger, month: string, updates: [number, number][]): void {
   const db = ledger.months.db(month);
   const update = db.prepare('UPDATE usage_events SET cost_nanos = ? WHERE id = ?');
-  db.run('BEGIN');
   try {
-    for (const u of updates) update.run(u);
-    db.run('COMMIT');
-  } catch (error) {
-    db.run('ROLLBACK');
-    throw error;
+    new LedgerDb(db).transaction(() => {
+      for (const u of updates) update.run(u);
+    });
   } finally {
     update.free();
   }
