@@ -12,6 +12,8 @@ import { claudeStatusLine } from './claude-status-line';
 export const claudeNormalizer: AgentNormalizer<null> = {
   agent: 'claude',
   label: 'Claude Code',
+  colour: 'c-orange',
+  rootHint: 'a Claude root holding projects/',
   layout: {
     envVar: 'CLAUDE_CONFIG_DIR',
     defaultRoots: ['.config/claude', '.claude'],

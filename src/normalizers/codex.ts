@@ -39,6 +39,8 @@ export interface CodexFileState {
 export const codexNormalizer: AgentNormalizer<CodexFileState> = {
   agent: 'codex',
   label: 'Codex CLI',
+  colour: 'c-blue',
+  rootHint: 'a Codex home holding sessions/',
   layout: {
     envVar: 'CODEX_HOME',
     defaultRoots: ['.codex'],

@@ -12,8 +12,8 @@ import { rooNormalizer } from './roo';
 
 /** Every supported agent. A new agent is one normalizer file and one line here. */
 export const NORMALIZERS: readonly AnyNormalizer[] = [
-  { ...claudeNormalizer, colour: 'c-orange', rootHint: 'a Claude root holding projects/' },
-  { ...codexNormalizer, colour: 'c-blue', rootHint: 'a Codex home holding sessions/' },
+  claudeNormalizer,
+  codexNormalizer,
   geminiNormalizer,
   qwenNormalizer,
   clineNormalizer,
@@ -29,7 +29,7 @@ export function findNormalizer(agent: AgentId): AnyNormalizer | undefined {
 }
 
 export function normalizerFor(agent: AgentId): AnyNormalizer {
-  const found = NORMALIZERS.find((n) => n.agent === agent);
+  const found = findNormalizer(agent);
   if (!found) throw new Error(`no normalizer for agent ${agent}`);
   return found;
 }
@@ -48,7 +48,7 @@ export const AGENT_PRESENTATION: readonly AgentPresentation[] = NORMALIZERS.map(
 }));
 
 export function agentLabel(agent: AgentId): string {
-  return NORMALIZERS.find((n) => n.agent === agent)?.label ?? agent;
+  return findNormalizer(agent)?.label ?? agent;
 }
 
 /** An agent whose status line `agent-ledger statusline` serves. */

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import type { AgentId } from '../core/usage';
-import { fileSetsOf, type AnyNormalizer } from '../normalizers/agent-normalizer';
-import { NORMALIZERS } from '../normalizers/registry';
+import { fileSetsOf, type AnyNormalizer, type FileSet } from '../normalizers/agent-normalizer';
+import { NORMALIZERS, normalizerFor } from '../normalizers/registry';
 import { belongs, listTranscripts, rootExists, sortForReading, type TranscriptFile } from '../sources/file-listing';
 import { resolveRoots, type TranscriptRoot } from '../sources/roots';
 import { EventWriter, zeroCounts, type PriceRequest, type WriteCounts } from '../store/event-writer';
@@ -169,10 +169,10 @@ function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: Tr
   for (const root of roots) {
     if (!rootExists(root)) continue;
     rootsFound++;
-    const normalizer = NORMALIZERS.find((n) => n.agent === root.agent)!;
+    const normalizer = normalizerFor(root.agent);
     const set = fileSetsOf(normalizer)[root.set]!;
     const rank = (relative: string) => normalizer.fileRank(relative);
-    const files = options.onlyPaths ? filesUnder(root, options.onlyPaths, rank) : listTranscripts(root, set, rank, log);
+    const files = options.onlyPaths ? filesUnder(root, set, options.onlyPaths, rank) : listTranscripts(root, set, rank, log);
     for (const file of files) jobs.push({ normalizer, file });
   }
   return { jobs, roots, rootsFound };
@@ -194,9 +194,7 @@ export function transcriptRoots(options: Pick<IngestOptions, 'roots' | 'extraRoo
  * The given paths that belong to this folder's file set, without listing the folder. A
  * database's `-wal` stands for the database (writing there leaves the main file untouched).
  */
-function filesUnder(root: TranscriptRoot, paths: ReadonlySet<string>, rank: (relative: string) => number): TranscriptFile[] {
-  const normalizer = NORMALIZERS.find((n) => n.agent === root.agent)!;
-  const set = fileSetsOf(normalizer)[root.set]!;
+function filesUnder(root: TranscriptRoot, set: FileSet, paths: ReadonlySet<string>, rank: (relative: string) => number): TranscriptFile[] {
   const candidates = new Set([...paths].map((p) => (root.kind === 'sqlite' ? p.replace(/-(wal|shm)$/, '') : p)));
   const files = [...candidates]
     .filter((p) => belongs(set, root.dir, p))
