@@ -3,6 +3,8 @@ import type { TokenCounts, UsageRecord } from '../core/usage';
 import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
 import { claudeStatusLine } from './claude-status-line';
 
+const SUBAGENTS_FOLDER = /(^|[\\/])subagents([\\/]|$)/;
+
 /**
  * Claude Code: `<root>/projects/<slug>/<session>.jsonl` (and `<session>/subagents/agent-*.jsonl`).
  * Only `assistant` lines carry usage. A streamed message repeats its (message.id, requestId)
@@ -24,7 +26,7 @@ export const claudeNormalizer: AgentNormalizer<null> = {
   statusLine: claudeStatusLine,
 
   fileRank(relativePath) {
-    return relativePath.split(/[\\/]/).includes('subagents') ? 1 : 0;
+    return SUBAGENTS_FOLDER.test(relativePath) ? 1 : 0;
   },
 
   initialState() {

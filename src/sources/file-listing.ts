@@ -18,8 +18,11 @@ export interface TranscriptFile {
  */
 export function listTranscripts(root: TranscriptRoot, set: FileSet, fileRank: (relative: string) => number, log: Logger): TranscriptFile[] {
   const files: TranscriptFile[] = [];
-  walk(root.dir, set.maxDepth ?? Infinity, log, (file) => {
-    if (belongs(set, root.dir, file)) files.push({ root, path: file, relative: path.relative(root.root, file) });
+  const folderFromRoot = path.relative(root.root, root.dir);
+  walk(root.dir, '', set.maxDepth ?? Infinity, log, (file, relative) => {
+    if (set.match.test(path.sep === '/' ? relative : relative.split(path.sep).join('/'))) {
+      files.push({ root, path: file, relative: folderFromRoot ? path.join(folderFromRoot, relative) : relative });
+    }
   });
   return sortForReading(files, fileRank);
 }
@@ -40,7 +43,8 @@ export function belongs(set: FileSet, folder: string, file: string): boolean {
   return set.match.test(parts.join('/'));
 }
 
-function walk(dir: string, depth: number, log: Logger, visit: (file: string) => void): void {
+/** Visits the files below `dir` with their paths relative to the walk's start (kept as it goes: no per-file path arithmetic). */
+function walk(dir: string, relative: string, depth: number, log: Logger, visit: (file: string, relative: string) => void): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -51,10 +55,11 @@ function walk(dir: string, depth: number, log: Logger, visit: (file: string) => 
     return;
   }
   for (const entry of entries) {
-    const full = path.join(dir, entry.name);
+    const full = dir.endsWith(path.sep) ? dir + entry.name : dir + path.sep + entry.name;
+    const below = relative ? relative + path.sep + entry.name : entry.name;
     if (entry.isDirectory()) {
-      if (depth > 0) walk(full, depth - 1, log, visit);
-    } else if (entry.isFile() || entry.isSymbolicLink()) visit(full);
+      if (depth > 0) walk(full, below, depth - 1, log, visit);
+    } else if (entry.isFile() || entry.isSymbolicLink()) visit(full, below);
   }
 }
 

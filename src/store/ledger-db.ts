@@ -43,8 +43,15 @@ export class LedgerDb {
     const statement = this.sql.prepare(sqlText);
     try {
       if (params) statement.bind(params);
+      // Column names once per query: sql.js's getAsObject asks SQLite for them on every row.
+      const names = statement.getColumnNames();
       const rows: T[] = [];
-      while (statement.step()) rows.push(statement.getAsObject() as T);
+      while (statement.step()) {
+        const values = statement.get();
+        const row: Row = {};
+        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
+        rows.push(row as T);
+      }
       return rows;
     } finally {
       statement.free();
