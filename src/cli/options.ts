@@ -71,15 +71,16 @@ Where each agent's files are read (a --<agent>-dir or the environment variable r
 ${defaultRoots()}
 Ledger: $AGENT_LEDGER_DB when set, else the --db default above.`;
 
-/** Each agent's environment variables and default roots, and the folders read under them, from its file sets. */
+/** Each agent's environment variables and default roots, and the folders read under them, from its file sets (once per distinct line). */
 function defaultRoots(): string {
-  return NORMALIZERS.flatMap((n) => fileSetsOf(n).map((set) => {
+  const lines = NORMALIZERS.flatMap((n) => fileSetsOf(n).map((set) => {
     const env = (set.roots.env ?? []).map((e) => `$${e.name}`);
     const home = (set.roots.home ?? []).map((r) => `~/${r}`);
     const editors = set.roots.editorStorage ? ['the editors\' globalStorage'] : [];
     const folders = set.dirs.map((d) => (d ? `${d}/` : 'the root')).join(', ');
     return `  ${n.label.padEnd(12)} ${[...env, ...home, ...editors].join(', ')}; reads ${folders}`;
-  })).join('\n');
+  }));
+  return [...new Set(lines)].join('\n');
 }
 
 /** Where the CLI keeps its database: the platform's user data folder. */

@@ -140,6 +140,8 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
     for (const where of ['CLAUDE_CONFIG_DIR', '~/.config/claude', '~/.claude', 'CODEX_HOME', '~/.codex', 'AGENT_LEDGER_DB', '--version']) {
       assert.ok(result.stdout.includes(where), `usage names ${where}:\n${result.stdout}`);
     }
+    const lines = result.stdout.split('\n').filter((l) => l.trim());
+    assert.deepEqual(lines.filter((l, i) => lines.indexOf(l) !== i), [], 'no line of the usage is printed twice');
   });
 });
 
