@@ -1,7 +1,7 @@
 import type { LedgerDb } from '../store/ledger-db';
 import { Statements } from '../store/statement-cache';
-import { MEASURE_COUNT, type MartDeltas } from './mart-deltas';
-import { addExcluded, MART_MEASURE_COLUMNS } from './measures';
+import type { MartDeltas } from './mart-deltas';
+import { addExcluded, MART_MEASURE_COLUMNS, MEASURE_COUNT } from './measures';
 import { aggregateProjects } from './project-mart';
 import { DAY_MARTS, type DayMart } from './registry';
 

@@ -1,12 +1,22 @@
 import type { Database } from 'sql.js';
 import { DAY_MS, type DayClock } from '../core/time';
 import type { Speed, TokenCounts } from '../core/usage';
+import { EVENT_MEASURE_COLUMNS, MEASURE_COUNT, measureIndex } from './measures';
 import { DAY_MARTS } from './registry';
 
-/** The measures every mart carries, in column order (see measures.ts): six token kinds, cost, messages, reported cost. */
-export const MEASURE_COUNT = 9;
-const COST = 6;
-const MESSAGES = 7;
+const COST = measureIndex('cost_nanos');
+const MESSAGES = measureIndex('messages');
+/** The token kinds a price applies to (reasoning is inside output), for ranking a session's models. */
+const PRICED_TOKENS = ['input_tokens', 'output_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'cache_read_tokens'].map(measureIndex);
+/** The token kinds in TokenCounts, by measure position, for re-pricing an event. */
+const TOKEN_FIELDS: ReadonlyArray<readonly [keyof TokenCounts, number]> = [
+  ['input', measureIndex('input_tokens')],
+  ['output', measureIndex('output_tokens')],
+  ['cacheWrite5m', measureIndex('cache_write_5m_tokens')],
+  ['cacheWrite1h', measureIndex('cache_write_1h_tokens')],
+  ['cacheRead', measureIndex('cache_read_tokens')],
+  ['reasoning', measureIndex('reasoning_tokens')],
+];
 
 /** One key's accumulated change: measures, and the span of event times. */
 export interface KeyDelta {
@@ -109,7 +119,8 @@ export class MartDeltas {
     let s = this.sessions.get(session);
     if (!s) this.sessions.set(session, (s = { values: [session], measures: new Array(MEASURE_COUNT).fill(0), firstTs: cell.firstTs, lastTs: cell.lastTs, agent, projectId: 0 }));
     addInto(s, cell);
-    const tokens = cell.measures[0]! + cell.measures[1]! + cell.measures[2]! + cell.measures[3]! + cell.measures[4]!;
+    let tokens = 0;
+    for (const k of PRICED_TOKENS) tokens += cell.measures[k]!;
     const sm = `${session}\u0001${cell.model}`;
     const model = this.sessionModels.get(sm);
     if (model) { model.cost += cell.measures[COST]!; model.tokens += tokens; }
@@ -140,8 +151,9 @@ function addInto(d: KeyDelta, cell: KeyDelta): void {
   if (cell.lastTs > d.lastTs) d.lastTs = cell.lastTs;
 }
 
-const ROWS = `SELECT id, session_id, project_id, model_id, attrs, ts, input, output, cache_write_5m, cache_write_1h,
-  cache_read, reasoning, cost_nanos, message_delta, COALESCE(reported_nanos, 0) FROM usage_events WHERE id > ?`;
+/** The row's columns before its measures. */
+const FIRST_MEASURE = 6;
+const ROWS = `SELECT id, session_id, project_id, model_id, attrs, ts, ${EVENT_MEASURE_COLUMNS} FROM usage_events WHERE id > ?`;
 
 /**
  * Reads a month segment's events above `after` into `deltas`, with local days from `clock`.
@@ -156,14 +168,14 @@ export function readMonthInto(
   try {
     while (statement.step()) {
       const r = statement.get() as number[];
-      for (let k = 0; k < MEASURE_COUNT; k++) measures[k] = r[6 + k]!;
+      for (let k = 0; k < MEASURE_COUNT; k++) measures[k] = r[FIRST_MEASURE + k]!;
       const fast = (r[4]! & 1) !== 0;
       if (repricing) {
-        const sign = r[13]! < 0 ? -1 : 1;
-        tokens.input = sign * r[6]!; tokens.output = sign * r[7]!; tokens.cacheWrite5m = sign * r[8]!;
-        tokens.cacheWrite1h = sign * r[9]!; tokens.cacheRead = sign * r[10]!; tokens.reasoning = sign * r[11]!;
+        // A retraction (negative message delta) carries negated tokens; it is priced as its request, negated.
+        const sign = measures[MESSAGES]! < 0 ? -1 : 1;
+        for (let t = 0; t < TOKEN_FIELDS.length; t++) tokens[TOKEN_FIELDS[t]![0]] = sign * measures[TOKEN_FIELDS[t]![1]]!;
         const cost = sign * repricing.price(tokens, repricing.modelName(r[3]!), fast ? 'fast' : 'standard');
-        if (cost !== r[12]) repricing.changed.push([cost, r[0]!]);
+        if (cost !== measures[COST]) repricing.changed.push([cost, r[0]!]);
         measures[COST] = cost;
       }
       deltas.add(r[0]!, r[1]!, agentOf(r[1]!), r[2]!, r[3]!, fast, r[5]!, clock.dayNumber(r[5]!), measures);

@@ -14,6 +14,19 @@ export const TOKEN_MEASURES: ReadonlyArray<readonly [string, string]> = [
 
 export const MART_MEASURE_COLUMNS = TOKEN_MEASURES.map(([mart]) => mart).join(', ');
 
+/** How many measures a mart row, and a delta, carries (in TOKEN_MEASURES order). */
+export const MEASURE_COUNT = TOKEN_MEASURES.length;
+
+/** A measure's position in that order. */
+export function measureIndex(martColumn: string): number {
+  const index = TOKEN_MEASURES.findIndex(([mart]) => mart === martColumn);
+  if (index < 0) throw new Error(`no measure ${martColumn}`);
+  return index;
+}
+
+/** The usage_events columns behind the measures, in the same order, for a SELECT (no reported cost counts 0). */
+export const EVENT_MEASURE_COLUMNS = TOKEN_MEASURES.map(([, event]) => `COALESCE(${event}, 0)`).join(', ');
+
 /** `SUM(input_tokens), …` over mart columns (re-aggregating a finer mart). */
 export function sumMartMeasures(alias = ''): string {
   const prefix = alias ? `${alias}.` : '';
