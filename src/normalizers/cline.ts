@@ -2,27 +2,19 @@ import * as path from 'node:path';
 import { RecordFlag, type TokenCounts, type UsageRecord } from '../core/usage';
 import { asObject, asString, asUsd, NO_LINES, parseEpochOrIso, tokenCount, type AgentNormalizer, type DocumentFileSet } from './agent-normalizer';
 import { HISTORY_FILE, HISTORY_ITEM_FILE, TASK_METADATA_FILE, taskMetadataModels, taskWorkspace } from './task-sidecars';
-import { readTaskFile } from './task-store';
+import { taskStoreFileSet } from './task-store';
 
 const AGENT = 'cline';
 const EXTENSION_FOLDER = 'saoudrizwan.claude-dev';
 
 /** The VS Code extension's task store (Cline ≤4.0.12 and the 4.1 "legacy" bundle). */
-const tasks: DocumentFileSet = {
-  kind: 'document',
-  dirs: [`${EXTENSION_FOLDER}/tasks`],
-  roots: { editorStorage: true, userDirs: [`${EXTENSION_FOLDER}/tasks`, 'tasks'] },
-  match: /^[^/]+\/ui_messages\.json$/,
-  sidecars: () => [TASK_METADATA_FILE, HISTORY_FILE, HISTORY_ITEM_FILE],
-  read: (document, input) =>
-    readTaskFile(document, input, {
-      agent: AGENT,
-      keyPrefix: 'cl',
-      semantics: 'cline',
-      modelAt: taskMetadataModels(input),
-      projectOf: taskWorkspace,
-    }),
-};
+const tasks = taskStoreFileSet(EXTENSION_FOLDER, [TASK_METADATA_FILE, HISTORY_FILE, HISTORY_ITEM_FILE], (input) => ({
+  agent: AGENT,
+  keyPrefix: 'cl',
+  semantics: 'cline',
+  modelAt: taskMetadataModels(input),
+  projectOf: taskWorkspace,
+}));
 
 /**
  * The SDK session store (Cline 4.x SDK bundle and CLI): `<sessions>/<id>/<id>.messages.json`,

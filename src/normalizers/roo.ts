@@ -1,6 +1,7 @@
+import type { AgentId } from '../core/usage';
 import { NO_LINES, type AgentNormalizer, type DocumentFileSet } from './agent-normalizer';
 import { HISTORY_FILE, HISTORY_ITEM_FILE, modelFromEnvironment, taskWorkspace } from './task-sidecars';
-import { readTaskFile } from './task-store';
+import { taskStoreFileSet } from './task-store';
 
 /**
  * The Roo-format task store, shared by Roo Code and Kilo Code ≤4.x: `<globalStorage>/<extension
@@ -9,22 +10,14 @@ import { readTaskFile } from './task-store';
  * what it counted" (the store keeps every counted request). The model is only in the
  * conversation history's environment blocks.
  */
-export function rooTaskStore(agent: string, keyPrefix: string, extensionFolder: string): DocumentFileSet {
-  return {
-    kind: 'document',
-    dirs: [`${extensionFolder}/tasks`],
-    roots: { editorStorage: true, userDirs: [`${extensionFolder}/tasks`, 'tasks'] },
-    match: /^[^/]+\/ui_messages\.json$/,
-    sidecars: () => [HISTORY_FILE, HISTORY_ITEM_FILE],
-    read: (document, input) =>
-      readTaskFile(document, input, {
-        agent,
-        keyPrefix,
-        semantics: 'roo',
-        modelAt: (ts, index) => modelFromEnvironment(input, ts, index),
-        projectOf: taskWorkspace,
-      }),
-  };
+export function rooTaskStore(agent: AgentId, keyPrefix: string, extensionFolder: string): DocumentFileSet {
+  return taskStoreFileSet(extensionFolder, [HISTORY_FILE, HISTORY_ITEM_FILE], (input) => ({
+    agent,
+    keyPrefix,
+    semantics: 'roo',
+    modelAt: (ts, index) => modelFromEnvironment(input, ts, index),
+    projectOf: taskWorkspace,
+  }));
 }
 
 export const rooNormalizer: AgentNormalizer<null> = {

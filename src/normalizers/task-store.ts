@@ -16,7 +16,7 @@
  */
 import * as path from 'node:path';
 import { RecordFlag, type AgentId, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, asUsd, parseEpochOrIso, tokenCount, type DocumentInput, type DocumentRead } from './agent-normalizer';
+import { asObject, asString, asUsd, parseEpochOrIso, tokenCount, type DocumentFileSet, type DocumentInput, type DocumentRead } from './agent-normalizer';
 
 /** How the agent's `tokensIn` relates to the cache counts (agents.md §1.3 T1). */
 export type InputSemantics = 'cline' | 'roo';
@@ -27,7 +27,7 @@ export interface TaskStoreOptions {
   keyPrefix: string;
   semantics: InputSemantics;
   /** The model of the `index`-th request, stamped `ts`, from the task's sidecar files; undefined when unknown. */
-  modelAt(ts: number, index: number, input: DocumentInput): string | undefined;
+  modelAt(ts: number, index: number): string | undefined;
   /** The task's workspace folder, from its sidecar files. */
   projectOf(input: DocumentInput): string | undefined;
 }
@@ -44,6 +44,26 @@ interface UsageMessage {
   message: Record<string, unknown>;
 }
 
+/**
+ * The store's file set for one extension: `<globalStorage>/<extension id>/tasks/<taskId>/ui_messages.json`
+ * (or a custom storage path holding `tasks/`), read whole with the named sidecar files beside it.
+ * `optionsFor` is asked once per read, so it can parse the task's sidecars once.
+ */
+export function taskStoreFileSet(
+  extensionFolder: string,
+  sidecars: readonly string[],
+  optionsFor: (input: DocumentInput) => TaskStoreOptions,
+): DocumentFileSet {
+  return {
+    kind: 'document',
+    dirs: [`${extensionFolder}/tasks`],
+    roots: { editorStorage: true, userDirs: [`${extensionFolder}/tasks`, 'tasks'] },
+    match: /^[^/]+\/ui_messages\.json$/,
+    sidecars: () => sidecars,
+    read: (document, input) => readTaskFile(document, input, optionsFor(input)),
+  };
+}
+
 export function readTaskFile(document: unknown, input: DocumentInput, options: TaskStoreOptions): DocumentRead {
   const taskId = path.basename(path.dirname(input.path));
   const previous = (input.state as TaskFileState | undefined)?.counted ?? {};
@@ -54,7 +74,7 @@ export function readTaskFile(document: unknown, input: DocumentInput, options: T
   let lastModel: string | undefined;
   for (const usage of messages) {
     if (usage.kind === 'deleted') continue;
-    const model = usage.kind === 'request' ? modelOf(usage.message) ?? options.modelAt(usage.ts, requestIndex++, input) : undefined;
+    const model = usage.kind === 'request' ? modelOf(usage.message) ?? options.modelAt(usage.ts, requestIndex++) : undefined;
     if (model) lastModel = model;
     const record = baseRecord(usage, taskId, options, model ?? lastModel, project);
     record.tokens = tokensOf(usage.info, usage.message, options.semantics);
