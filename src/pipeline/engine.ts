@@ -9,7 +9,6 @@ import { statusCard } from '../readers/status-card';
 import { writeFileAtomic } from '../store/atomic-file';
 import { Ledger, type SaveReport } from '../store/ledger';
 import { STATUS_CARD_FILE, type LedgerLocation } from '../store/ledger-layout';
-import { monthOf } from '../store/month';
 import { pricedWithVersion, recordPriceVersion } from '../store/reprice';
 import { ingest, type IngestOptions, type IngestReport } from './ingest';
 
@@ -103,7 +102,7 @@ export class LedgerEngine {
       price: costNanos,
       onProgress: (d, t) => {
         onProgress?.('marts', d, t);
-        this.releaseCleanMonths();
+        this.ledger.releaseCleanMonths();
       },
     });
     recordPriceVersion(this.ledger, priceTableVersion);
@@ -176,15 +175,11 @@ export class LedgerEngine {
     if (recovery.rereadSources) this.ledger.db.run(`UPDATE source_files SET size = -1, read_offset = 0, head_hash = '', parser_state = NULL`);
     if (recovery.rebuildMarts) {
       rebuildMarts(this.ledger, this.clock);
-      this.releaseCleanMonths();
+      this.ledger.releaseCleanMonths();
     }
     if (recovery.rereadSources || recovery.rebuildMarts || recovery.save) this.dirty = true;
     Object.assign(recovery, { rereadSources: false, rebuildMarts: false, save: false });
     return reread;
-  }
-
-  private releaseCleanMonths(): void {
-    this.ledger.index.forget(this.ledger.months.evictClean(new Set([monthOf(Date.now())])));
   }
 
   private repriceIfPricesChanged(): void {

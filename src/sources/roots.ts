@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentId } from '../core/usage';
 import type { FileKind, FileSet } from '../normalizers/agent-normalizer';
 import { usualEditorStorageRoots } from './editor-roots';
+import { realPathOrSelf } from '../core/real-path';
 
 /** A folder that holds (or would hold) one file set of an agent. */
 export interface TranscriptRoot {
@@ -76,12 +76,4 @@ function rootsOf(set: FileSet, options: RootOptions, env: NodeJS.ProcessEnv, hom
   const defaults = (set.roots.home ?? []).map((r) => path.join(home, r));
   if (set.roots.editorStorage) defaults.push(...(options.editorStorageRoots ?? usualEditorStorageRoots(env, home)));
   return [...defaults.map(withDirs(set.dirs)), ...extra];
-}
-
-function realPathOrSelf(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return dir;
-  }
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { realPathOrSelf } from '../core/real-path';
 
 /**
  * What lives in a ledger folder:
@@ -60,7 +61,7 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
  * - anything else is refused.
  */
 export function resolveLedgerLocation(given: string): LedgerLocation {
-  const target = realPathIfExists(path.resolve(given));
+  const target = realPathOrSelf(path.resolve(given));
   const stat = statOrUndefined(target);
   if (stat?.isFile()) {
     if (!isLegacyLedgerFile(target)) throw new NotALedgerError(`${given} is a file that is not an Agent Ledger ledger; refusing to touch it`);
@@ -110,14 +111,6 @@ export function isLegacyLedgerFile(file: string): boolean {
   }
   const text = bytes.toString('latin1');
   return text.startsWith(SQLITE_HEADER) && text.includes('request_ledger') && text.includes('usage_events');
-}
-
-function realPathIfExists(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
 }
 
 function statOrUndefined(p: string): fs.Stats | undefined {

@@ -11,7 +11,7 @@ import { defaultMigrationsDir, migrate, readMigrations } from './migrations';
 import { MonthSegments } from './month-segments';
 import { monthOf } from './month';
 import { RequestIndex } from './request-index';
-import { loadSqlJs } from './sqljs-loader';
+import { configureInMemory, loadSqlJs } from './sqljs-loader';
 import { copyDimensionsInto, restoreDimensionsFrom } from './segment-dims';
 import { upgradeLegacyFile } from './legacy-upgrade';
 
@@ -83,7 +83,7 @@ export class Ledger {
     const manifest = choice.manifest ?? emptyManifest();
     const state = loadState(dir, manifest, choice.previous, log);
     const stateOwner = new SQL.Database(state.bytes);
-    configure(stateOwner);
+    configureInMemory(stateOwner);
     migrate(stateOwner, readMigrations(defaultMigrationsDir()), log);
     const ledger = new Ledger(SQL, stateOwner, new LedgerDb(stateOwner), dir, manifest, choice.previous, !!options.readOnly, log);
     if (choice.used !== 'primary' && choice.used !== 'none') ledger.recovery.rereadSources = true;
@@ -134,7 +134,7 @@ export class Ledger {
     }
     this.db.setMeta(NEXT_ID_KEY, String(this.nextId));
     const stateBytes = this.stateOwner.export();
-    configure(this.stateOwner);
+    configureInMemory(this.stateOwner);
     const stateName = stateFileName(generation);
     const state = writeDataFile(this.dir, stateName, stateBytes);
     written.set(stateName, stateBytes);
@@ -144,9 +144,17 @@ export class Ledger {
     this.manifest = next;
     this.months.markSaved();
     for (const [name, bytes] of written) this.unbacked.set(name, bytes);
-    this.index.forget(this.months.evictClean(new Set([monthOf(Date.now())])));
+    this.releaseCleanMonths();
     const bytes = [...written.values()].reduce((sum, b) => sum + b.length, 0);
     return { generation, files: written.size, bytes, ms: performance.now() - started };
+  }
+
+  /**
+   * Closes the months with nothing unsaved, except the current one, and forgets their request
+   * keys: memory stays bounded by recent activity (a month is opened again when next needed).
+   */
+  releaseCleanMonths(): void {
+    this.index.forget(this.months.evictClean(new Set([monthOf(Date.now())])));
   }
 
   /** Whether committed files still wait for their backup twins. */
@@ -227,10 +235,4 @@ function loadState(dir: string, manifest: Manifest, previous: Manifest | undefin
   log.error(`ledger state ${manifest.state.name} is damaged${aside ? ` (kept as ${aside})` : ''}`);
   const older = previous?.state.name && previous.state.name !== manifest.state.name ? readChecked(dir, previous.state) : undefined;
   return older ? { bytes: older.bytes, used: 'previous' } : { bytes: undefined, used: 'none' };
-}
-
-function configure(db: Database): void {
-  // Durability comes from the atomic save; SQLite's journal need not touch (in-memory) files.
-  db.run('PRAGMA journal_mode = MEMORY');
-  db.run('PRAGMA synchronous = OFF');
 }

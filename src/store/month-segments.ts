@@ -1,5 +1,6 @@
 import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { migrate, readMigrations, segmentMigrationsDir } from './migrations';
+import { configureInMemory } from './sqljs-loader';
 import type { Logger } from '../core/log';
 
 /** A month's events as they will be written: bytes plus what the manifest records of them. */
@@ -172,8 +173,7 @@ export class MonthSegments {
     if (!open) {
       const bytes = this.known.has(month) ? this.load(month) : undefined;
       const db = new this.SQL.Database(bytes);
-      db.run('PRAGMA journal_mode = MEMORY');
-      db.run('PRAGMA synchronous = OFF');
+      configureInMemory(db);
       if (!bytes) {
         migrate(db, readMigrations(segmentMigrationsDir()), this.log, 'debug');
         db.run('INSERT OR REPLACE INTO segment_meta (key, value) VALUES (?, ?)', ['month', month]);

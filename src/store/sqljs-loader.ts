@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 
 let loading: Promise<SqlJsStatic> | undefined;
 
@@ -19,4 +19,10 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
     return initSqlJs({ wasmBinary: wasmBinary as unknown as ArrayBuffer });
   })();
   return loading;
+}
+
+/** Every database of the ledger lives in memory and is saved whole and atomically: SQLite's journal need not touch files. */
+export function configureInMemory(db: Database): void {
+  db.run('PRAGMA journal_mode = MEMORY');
+  db.run('PRAGMA synchronous = OFF');
 }
