@@ -16,7 +16,7 @@ export interface BlocksOptions {
 const RECENT_DAYS = 3;
 
 /** One agent's blocks: the whole history, or only as far back as `--active`/`--recent` need. */
-export function agentBlocks(engine: LedgerEngine, agent: AgentId, options: Pick<BlocksOptions, 'active' | 'recent'>, now: number): SessionBlock[] {
+function agentBlocks(engine: LedgerEngine, agent: AgentId, options: Pick<BlocksOptions, 'active' | 'recent'>, now: number): SessionBlock[] {
   const window = options.active ? BLOCK_MS : options.recent ? RECENT_DAYS * 86_400_000 : undefined;
   const entries = window === undefined ? blockEntries(engine.ledger, { agent }) : chainedBlockEntries(engine.ledger, now - window, agent);
   const blocks = identifyBlocks(entries, now);

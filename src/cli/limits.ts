@@ -6,7 +6,7 @@ import { latestLimits } from '../store/limit-store';
 import { renderTable } from './text-table';
 
 /** Official windows of every agent, and a block estimate for agents that have none. */
-export function knownWindows(engine: LedgerEngine, now: number): LimitSnapshot[] {
+function knownWindows(engine: LedgerEngine, now: number): LimitSnapshot[] {
   const official = latestLimits(engine.db);
   const estimates = AGENT_IDS.filter((agent) => !official.some((l) => l.agent === agent))
     .map((agent) => blockEstimate(engine.ledger, agent, now)?.snapshot)

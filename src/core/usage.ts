@@ -65,11 +65,7 @@ export interface UsageRecord {
   offset: number;
 }
 
-export function zeroTokens(): TokenCounts {
-  return { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, reasoning: 0 };
-}
-
-export const TOKEN_KINDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'reasoning'] as const;
+const TOKEN_KINDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'reasoning'] as const;
 
 /** Total billable tokens as ccusage counts them: the four priced kinds, reasoning excluded. */
 export function billableTotal(t: TokenCounts): number {

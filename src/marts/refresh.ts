@@ -26,7 +26,7 @@ export interface RebuildOptions {
 const TIME_ZONE_KEY = 'mart_time_zone';
 const WATERMARK_KEY = 'mart_watermark';
 
-export function martWatermark(db: LedgerDb): number {
+function martWatermark(db: LedgerDb): number {
   return Number(db.getMeta(WATERMARK_KEY) ?? 0);
 }
 

@@ -5,7 +5,7 @@ import { claudeRateLimits, keptRateLimits } from './claude-rate-limits';
 import type { LimitSource } from './limit-source';
 
 /** `agent-ledger statusline` appends `{"ts": ISO, "rate_limits": {five_hour, seven_day}}` lines here. */
-export const claudeStatusLineSource: LimitSource = {
+const claudeStatusLineSource: LimitSource = {
   id: 'claude-statusline',
   fileName: 'claude-statusline.jsonl',
   markers: ['"rate_limits"'],

@@ -81,7 +81,7 @@ function requestKey(
   return uuid ? `c:uuid:${uuid}` : `c:at:${filePath}:${offset}`;
 }
 
-export function claudeTokens(usage: Record<string, unknown>): TokenCounts {
+function claudeTokens(usage: Record<string, unknown>): TokenCounts {
   const split = asObject(usage.cache_creation);
   return {
     input: tokenCount(usage.input_tokens),

@@ -94,7 +94,7 @@ function sdkRecord(message: Record<string, unknown> | undefined, index: number, 
 }
 
 /** SDK `inputTokens` is the full request, cache reads and writes included. */
-export function sdkTokens(metrics: Record<string, unknown>): TokenCounts {
+function sdkTokens(metrics: Record<string, unknown>): TokenCounts {
   const cacheRead = tokenCount(metrics.cacheReadTokens);
   const cacheWrite = tokenCount(metrics.cacheWriteTokens);
   return {

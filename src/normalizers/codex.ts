@@ -4,7 +4,7 @@ import { forkReplay, isInherited, onTurnStarted, type ForkReplay } from './codex
 import { asObject, asString, MAX_TOKENS_PER_REQUEST, parseTimestamp, RejectedLine, tokenCount, type AgentNormalizer } from './agent-normalizer';
 import { codexLimits } from './codex-limits';
 
-export const CODEX_FALLBACK_MODEL = 'gpt-5';
+const CODEX_FALLBACK_MODEL = 'gpt-5';
 
 interface Totals {
   input: number;

@@ -64,7 +64,7 @@ export function taskStoreFileSet(
   };
 }
 
-export function readTaskFile(document: unknown, input: DocumentInput, options: TaskStoreOptions): DocumentRead {
+function readTaskFile(document: unknown, input: DocumentInput, options: TaskStoreOptions): DocumentRead {
   const taskId = path.basename(path.dirname(input.path));
   const previous = (input.state as TaskFileState | undefined)?.counted ?? {};
   const messages = usageMessages(document);
@@ -201,7 +201,7 @@ function hasCounts(info: Record<string, unknown>): boolean {
  *   whose `tokensIn` includes cache reads and whose `cacheWrites` are really cache misses
  *   (already inside `tokensIn`).
  */
-export function tokensOf(info: Record<string, unknown>, message: Record<string, unknown>, semantics: InputSemantics): TokenCounts {
+function tokensOf(info: Record<string, unknown>, message: Record<string, unknown>, semantics: InputSemantics): TokenCounts {
   const tokensIn = tokenCount(info.tokensIn);
   const cacheReads = tokenCount(info.cacheReads);
   let cacheWrites = tokenCount(info.cacheWrites);

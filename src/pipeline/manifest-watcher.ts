@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { MANIFEST_FILE } from '../store/ledger-layout';
 
 /** How often a reader checks the manifest when file events do not arrive (network drives, some containers). */
-export const MANIFEST_POLL_MS = 1_000;
+const MANIFEST_POLL_MS = 1_000;
 
 /**
  * Tells a reading window that the writer committed a save: a file-system watch on the

@@ -69,7 +69,7 @@ export class ParsePool {
   }
 }
 
-export function workerEntry(): { code: string; eval: boolean } {
+function workerEntry(): { code: string; eval: boolean } {
   const bundled = path.join(__dirname, 'parse-worker.js');
   if (fs.existsSync(bundled)) return { code: bundled, eval: false };
   // Running from source (tests, benchmarks): load the TypeScript entry through tsx.

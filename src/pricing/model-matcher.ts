@@ -83,7 +83,7 @@ function exact(name: string): string | undefined {
 }
 
 /** The names an agent's model id may be listed under, most specific first (agents.md §7). */
-export function idCandidates(name: string): string[] {
+function idCandidates(name: string): string[] {
   const routed = name.trim().replace(ROUTING_PREFIX, '').toLowerCase();
   const slash = routed.lastIndexOf('/');
   const bare = (slash >= 0 ? routed.slice(slash + 1) : routed).replace(CLAUDE_VERSION_DOT, '$1-$2');

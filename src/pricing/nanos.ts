@@ -1,7 +1,7 @@
 import type { Speed, TokenCounts } from '../core/usage';
 import { costOf } from './cost';
 
-export const NANOS_PER_USD = 1e9;
+const NANOS_PER_USD = 1e9;
 
 /** A request's cost in integer nano-dollars: what the store keeps, so sums are exact. */
 export function costNanos(tokens: TokenCounts, model: string, speed: Speed): number {

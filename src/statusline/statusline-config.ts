@@ -12,7 +12,7 @@ export interface StatusLineConfig {
   chain: ChainMode;
 }
 
-export const CONFIG_NAME = 'statusline.json';
+const CONFIG_NAME = 'statusline.json';
 
 export function readStatusLineConfig(ledgerDir: string): StatusLineConfig {
   try {

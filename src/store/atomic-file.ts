@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const TEMP_MARK = '.tmp-';
+const TEMP_MARK = '.tmp-';
 
 /**
  * Writes `bytes` to a temporary sibling, checks that every byte reached the disk (short

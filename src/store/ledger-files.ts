@@ -45,7 +45,7 @@ function read(file: string): ReturnType<typeof readManifest> {
 }
 
 /** The compressed second copy of a data file, in `backup/`. */
-export function twinPath(dir: string, name: string): string {
+function twinPath(dir: string, name: string): string {
   return path.join(dir, BACKUP_DIR, `${name}${TWIN_SUFFIX}`);
 }
 

@@ -13,7 +13,7 @@ import { realPathOrSelf } from '../core/real-path';
  * - `writer.lock`          which window (or CLI) may write;
  * - `status-card.json`     today's and recent sessions' figures for the status line (no SQLite needed).
  */
-export const MARKER_FILE = 'agent-ledger.json';
+const MARKER_FILE = 'agent-ledger.json';
 export const MANIFEST_FILE = 'manifest.json';
 export const PREVIOUS_MANIFEST_FILE = 'manifest.prev.json';
 export const BACKUP_DIR = 'backup';
@@ -24,7 +24,7 @@ export const LEDGER_FORMAT = 'agent-ledger';
 export const LEDGER_VERSION = 2;
 
 /** The folder name a 0.1.0 single-file ledger (`ledger.sqlite`) is upgraded into, beside it. */
-export const LEGACY_SUFFIX = '.sqlite';
+const LEGACY_SUFFIX = '.sqlite';
 
 export function stateFileName(generation: number): string {
   return `state.g${generation}.sqlite`;
@@ -95,7 +95,7 @@ export function claimLedgerFolder(dir: string): void {
 }
 
 /** A SQLite file with the 0.1.0 ledger's tables (checked on the bytes of its schema, without opening it). */
-export function isLegacyLedgerFile(file: string): boolean {
+function isLegacyLedgerFile(file: string): boolean {
   let bytes: Buffer;
   try {
     if (!fs.statSync(file).isFile()) return false;

@@ -27,7 +27,7 @@ export function resolveRange(filter: PanelFilter, today: string): { since?: stri
   }
 }
 
-export function reportFilterOf(filter: PanelFilter, today: string): ReportFilter {
+function reportFilterOf(filter: PanelFilter, today: string): ReportFilter {
   return {
     ...resolveRange(filter, today),
     agent: filter.agent === 'all' ? undefined : filter.agent,

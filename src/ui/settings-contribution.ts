@@ -15,7 +15,7 @@ export interface SettingSchema {
 }
 
 /** `agentLedger.<agent>.enabled` and `.extraRoots` for every agent, in registry order. */
-export function agentSettings(): Record<string, SettingSchema> {
+function agentSettings(): Record<string, SettingSchema> {
   const properties: Record<string, SettingSchema> = {};
   NORMALIZERS.forEach((normalizer, index) => {
     properties[`agentLedger.${normalizer.agent}.enabled`] = {
@@ -36,7 +36,7 @@ export function agentSettings(): Record<string, SettingSchema> {
 }
 
 /** The settings that are not per agent keep their place after the agents'. */
-export const FIRST_GENERAL_ORDER = 2 * NORMALIZERS.length + 1;
+const FIRST_GENERAL_ORDER = 2 * NORMALIZERS.length + 1;
 
 /** package.json's configuration properties with the agents' replaced by the registry's. */
 export function withAgentSettings(properties: Record<string, SettingSchema>): Record<string, SettingSchema> {
