@@ -21,7 +21,9 @@ export const claudeNormalizer: AgentNormalizer<null> = {
     defaultRoots: ['.config/claude', '.claude'],
     transcriptDirs: ['projects'],
   },
-  markers: ['"usage"'],
+  // Every usage object has `…_tokens` keys. A marker that starts with a rare byte is found about
+  // twice as fast as `"usage"` (quotes are everywhere in JSON, and the search keys on the first byte).
+  markers: ['_tokens"'],
   // Its quota reaches us only through its status line (nothing else keeps it).
   statusLine: claudeStatusLine,
 

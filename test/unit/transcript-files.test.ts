@@ -57,7 +57,11 @@ describe('transcript files: bad input and changes under us', () => {
   test('an invalid line is logged by file, byte offset and kind of error, never by its content', async () => {
     const secret = 'TOP-SECRET-PROMPT-TEXT';
     // V8 quotes a slice of the text in some parse errors ("Unexpected token …, "…" is not valid JSON").
-    const broken = [`{"type":"assistant","usage": ${secret}}`, `{"type":"assistant","usage":{},"text":"${secret}"`, `{"usage":1,"x":tru ${secret}}`];
+    const broken = [
+      `{"type":"assistant","usage":{"input_tokens": ${secret}}}`,
+      `{"type":"assistant","usage":{"output_tokens":1},"text":"${secret}"`,
+      `{"usage":{"input_tokens":1},"x":tru ${secret}}`,
+    ];
     ctx.dir.write(file, [msg(1), ...broken, msg(3)]);
     const report = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(report.invalidLines, 3);
@@ -120,7 +124,7 @@ describe('transcript files: bad input and changes under us', () => {
     ctx.dir.append(file, 'x');
     const second = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(second.bytes, 1, 'only the appended byte is read');
-    ctx.dir.append(file, `"usage"}\n${msg(2)}\n`);
+    ctx.dir.append(file, `"usage":{"input_tokens":1}}\n${msg(2)}\n`);
     const third = await ingestAll(ctx.engine, ctx.dir);
     assert.equal(third.invalidLines, 0, 'the rest of the skipped line is not a line of its own');
     assert.equal(eventTotals(ctx.engine).output, 3);
