@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { nodeChildProcess } from '../core/lazy-builtins';
 import { asObject } from '../normalizers/agent-normalizer';
 import { statusLineAgent } from '../normalizers/registry';
 import { NO_FIGURES, readStatusFigures, type StatusFigures } from '../readers/status-figures';
@@ -52,7 +52,7 @@ export function statusInput(json: Record<string, unknown> | undefined, now: numb
 function chain(ours: string, rawInput: string, ledgerDir: string, note: (m: string) => void): string {
   const config = readStatusLineConfig(ledgerDir);
   if (!config.previousCommand || config.chain === 'off') return ours;
-  const result = spawnSync(config.previousCommand, { shell: true, input: rawInput, encoding: 'utf8', timeout: CHAINED_TIMEOUT_MS, windowsHide: true });
+  const result = nodeChildProcess().spawnSync(config.previousCommand, { shell: true, input: rawInput, encoding: 'utf8', timeout: CHAINED_TIMEOUT_MS, windowsHide: true });
   if (result.error || result.status !== 0) note(`the previous status-line command failed (${result.error?.message ?? `exit ${result.status}`})`);
   const theirs = (result.stdout ?? '').replace(/\s+$/, '');
   if (!theirs) return ours;

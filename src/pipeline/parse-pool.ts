@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkerThreads } from '../core/lazy-builtins';
 import { parseFile, type ParseRequest, type ParseResult } from './parse-file';
 
 interface Pending {
@@ -28,7 +29,7 @@ export class ParsePool {
     entry = workerEntry(),
   ) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(entry.code, { eval: entry.eval });
+      const worker = new (nodeWorkerThreads().Worker)(entry.code, { eval: entry.eval });
       worker.on('message', (m: { id: number; result: ParseResult }) => {
         this.pending.get(m.id)?.resolve(m.result);
         this.pending.delete(m.id);

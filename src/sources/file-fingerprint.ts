@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { nodeCrypto } from '../core/lazy-builtins';
 
 const WINDOW_BYTES = 1024;
 
@@ -23,5 +23,5 @@ export function fingerprint(fd: number, offset: number): string {
 function windowHash(fd: number, position: number, length: number): string {
   const buffer = Buffer.alloc(length);
   const read = length > 0 ? fs.readSync(fd, buffer, 0, length, position) : 0;
-  return `${read}:${createHash('sha1').update(buffer.subarray(0, read)).digest('hex')}`;
+  return `${read}:${nodeCrypto().createHash('sha1').update(buffer.subarray(0, read)).digest('hex')}`;
 }

@@ -3,9 +3,9 @@
  * agent's (its settings file's key, the value's shape, its name) comes from its normalizer's
  * `statusLine`; by default the registry's status-line agent.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { nodeCrypto } from '../core/lazy-builtins';
 import { parseObject, propertyText, removeProperty, setProperty } from '../core/json-edit';
 import { servedAgent } from '../normalizers/registry';
 import { writeFileAtomic } from '../store/atomic-file';
@@ -135,5 +135,5 @@ function writeRecord(ledgerDir: string, record: SetupRecord): void {
 }
 
 function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return nodeCrypto().createHash('sha256').update(text).digest('hex');
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { nodeCrypto } from '../core/lazy-builtins';
 
 const TEMP_MARK = '.tmp-';
 
@@ -73,5 +73,5 @@ export function safeList(dir: string): string[] {
 }
 
 export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
 }

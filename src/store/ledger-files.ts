@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { nodeZlib } from '../core/lazy-builtins';
 import type { Logger } from '../core/log';
 import { safeList, sha256, syncDirectory, writeFileAtomic } from './atomic-file';
 import { BACKUP_DIR, isDataFileName, MANIFEST_FILE, PREVIOUS_MANIFEST_FILE } from './ledger-layout';
@@ -78,7 +78,7 @@ function readIfPresent(file: string): Buffer | undefined {
 
 function gunzipOrUndefined(bytes: Buffer): Buffer | undefined {
   try {
-    return zlib.gunzipSync(bytes);
+    return nodeZlib().gunzipSync(bytes);
   } catch {
     return undefined;
   }
@@ -110,7 +110,7 @@ export function writeBackups(dir: string, manifest: Manifest, written: Map<strin
   const backup = path.join(dir, BACKUP_DIR);
   fs.mkdirSync(backup, { recursive: true });
   // A twin is checked by its hash when needed, so it is not synced: a torn twin is a missing one.
-  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), zlib.gzipSync(bytes, { level: 1 }), { sync: false, syncFolder: false });
+  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), nodeZlib().gzipSync(bytes, { level: 1 }), { sync: false, syncFolder: false });
   writeManifest(path.join(backup, MANIFEST_FILE), manifest);
   const keep = new Set([...written.keys()].map((name) => `${name}${TWIN_SUFFIX}`));
   for (const name of safeList(backup)) if (name.endsWith(TWIN_SUFFIX) && !keep.has(name)) fs.rmSync(path.join(backup, name), { force: true });

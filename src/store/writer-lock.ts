@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { nodeCrypto } from '../core/lazy-builtins';
 
 interface LockContent {
   token: string;
@@ -21,7 +21,7 @@ export const LOCK_RENEW_MS = 5_000;
  * whose heartbeat is older than the stale time, or whose process is gone, is taken over.
  */
 export class WriterLock {
-  readonly token = randomUUID();
+  readonly token = nodeCrypto().randomUUID();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
