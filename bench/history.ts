@@ -202,9 +202,12 @@ async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emp
     const r = spawnSync(process.execPath, [o.cliBundle, '--db', dir, 'statusline'], { input, encoding: 'utf8' });
     const ms = performance.now() - t;
     if (r.status !== 0 || !r.stdout.includes('today')) throw new Error(`statusline failed: ${r.stdout}${r.stderr}`);
-    return { statusLineMs: ms };
+    // Node's own start-up, side by side: the floor under any Node command on this machine.
+    const n = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    return { statusLineMs: ms, nodeStartMs: performance.now() - n };
   });
-  log(`status line ${statusLine.statusLineMs!.toFixed(0)} ms (whole process)`);
+  log(`status line ${statusLine.statusLineMs!.toFixed(0)} ms (whole process; \`node -e 0\` ${statusLine.nodeStartMs!.toFixed(0)} ms)`);
 
   const reader = await medianOf(o.runs, async () => {
     const [opened, refreshed] = await probe(o.probeBundle, ['reader', dir], async () => {
@@ -325,6 +328,7 @@ export const HISTORY_ROWS: Row[] = [
   { label: 'reader window refresh (ms)', value: (f) => f.readerRefreshMs!, format: ms0, target: '< 200', met: (v) => v < 200 },
   { label: 'reader window ledger memory (MB over baseline)', value: (f) => f.readerRssDeltaMb!, format: d1, target: '< 50', met: (v) => v < 50 },
   { label: 'agent-ledger statusline, whole process (ms)', value: (f) => f.statusLineMs!, format: ms0, target: '< 100', met: (v) => v < 100 },
+  { label: '  same, `node -e 0` alone, side by side (ms)', value: (f) => f.nodeStartMs!, format: ms0, target: '', met: () => true },
   { label: 'bytes per event on disk (incl. backup/)', value: (f) => f.bytesPerEvent!, format: ms0, target: '< 80', met: (v) => v < 80 },
   { label: 'Rebuild Marts, in-process (s)', value: (f) => f.rebuildSeconds!, format: d2, target: '< 3', met: (v) => v < 3 },
   { label: '  same, engine thread request, wall (s)', value: (f) => f.rebuildThreadSeconds!, format: d2, target: '', met: () => true },

@@ -319,6 +319,7 @@ async function benchIngest(): Promise<void> {
   warmPageCache(m);
   ccusageFull([m.claudeRoot], m.codexHome);
   const noChange: Timed[] = [];
+  const nodeStart: Timed[] = [];
   for (let i = 0; i < runs; i++) {
     const db = path.join(tmp, `cold-${i}`);
     const a = () => ours.push(ourIngest(m, db));
@@ -326,6 +327,7 @@ async function benchIngest(): Promise<void> {
     // Alternate the order, so that neither tool always runs second.
     if (i % 2 === 0) { a(); b(); } else { b(); a(); }
     noChange.push(ourNoChange(m, db));
+    nodeStart.push(timed(process.execPath, ['-e', '0']));
     log(`  ingest run ${i + 1}/${runs}: ours ${ours[i]!.seconds.toFixed(2)} s (no change ${noChange[i]!.seconds.toFixed(2)} s), ccusage ${peer[i]!.seconds.toFixed(2)} s`);
     if (i < runs - 1) fs.rmSync(db, { recursive: true, force: true });
     else coldDb = db;
@@ -344,6 +346,7 @@ async function benchIngest(): Promise<void> {
     peakRssMb: median(peer.map((r) => r.peakRssMb ?? NaN)),
   };
   const noChangeMed = { seconds: median(noChange.map((r) => r.seconds)), peakRssMb: median(noChange.map((r) => r.peakRssMb ?? NaN)) };
+  const nodeStartSeconds = median(nodeStart.map((r) => r.seconds));
   corpusResults().ingest = {
     corpusMiB: +mb.toFixed(1), runs, runner: cli().label,
     ours: { ...oursMed, mibPerSec: mb / oursMed.seconds, summary: ours[0]!.events, events, ledgerBytes: dbBytes, ledgerBytesPerEvent: dbBytes / events, runs: ours.map((r) => ({ seconds: r.seconds, engineSeconds: r.engineSeconds, peakRssMb: r.peakRssMb })) },
@@ -353,6 +356,7 @@ async function benchIngest(): Promise<void> {
   corpusResults().noChange = {
     runs, command: 'daily --json (nothing new to read)', ours: { ...noChangeMed, runs: noChange.map((r) => r.seconds) },
     ccusageFullSeconds: peerMed.seconds, ratio: noChangeMed.seconds / peerMed.seconds, target: '< 0.1',
+    nodeStartSeconds, nodeStartRatio: nodeStartSeconds / peerMed.seconds,
   };
   table(`(a) Cold ingest of ${mb.toFixed(0)} MiB (${m.files.claude + m.files.claudeSubagents + m.files.codex} files), median of ${runs}`, ['', 'Agent Ledger', 'ccusage 20.0.24'], [
     ['wall time (s)', f2(oursMed.seconds), f2(peerMed.seconds)],
@@ -368,6 +372,7 @@ async function benchIngest(): Promise<void> {
     ['wall time (s)', f2(noChangeMed.seconds), f2(peerMed.seconds)],
     ['ours / ccusage (target < 0.1)', `${f2(noChangeMed.seconds / peerMed.seconds)} (${noChangeMed.seconds / peerMed.seconds < 0.1 ? 'met' : 'not met'})`, ''],
     ['peak RSS (MiB)', f0(noChangeMed.peakRssMb), f0(peerMed.peakRssMb)],
+    ['`node -e 0` alone, side by side (s)', `${f2(nodeStartSeconds)} (${f2(nodeStartSeconds / peerMed.seconds)} of ccusage)`, ''],
   ]);
   log(`  runner: ${cli().label}; ours: ${ours[0]!.events}`);
 }
