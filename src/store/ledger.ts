@@ -127,7 +127,7 @@ export class Ledger {
     const generation = this.manifest.generation + 1;
     const written = new Map<string, Uint8Array>();
     const months: Record<string, MonthEntry> = { ...this.manifest.months };
-    for (const m of this.months.exportDirty((_month, db) => copyDimensionsInto(db, this.db))) {
+    for (const m of this.months.exportDirty((month, db) => copyDimensionsInto(db, this.db, this.manifest.months[month]?.maxId))) {
       const name = monthFileName(m.month, generation);
       months[m.month] = { ...writeDataFile(this.dir, name, m.bytes), rows: m.rows, maxId: m.maxId };
       written.set(name, m.bytes);

@@ -10,12 +10,15 @@ const KINDS = [
 
 /**
  * Copies into a month segment the dimension rows its events use and it does not hold yet,
- * so that each segment can be read (and the state rebuilt) without any other file.
+ * so that each segment can be read (and the state rebuilt) without any other file. Only events
+ * above `savedMaxId` are looked at: ids only grow, and the segment's last save copied the
+ * dimensions of every event it held (a save scans what was appended, not the whole month).
  */
-export function copyDimensionsInto(month: Database, state: LedgerDb): void {
+export function copyDimensionsInto(month: Database, state: LedgerDb, savedMaxId = 0): void {
   for (const { kind, table, column, eventColumn } of KINDS) {
     const missing = month.exec(
-      `SELECT DISTINCT ${eventColumn} FROM usage_events WHERE ${eventColumn} NOT IN (SELECT id FROM segment_dims WHERE kind = '${kind}')`,
+      `SELECT DISTINCT ${eventColumn} FROM usage_events WHERE id > ? AND ${eventColumn} NOT IN (SELECT id FROM segment_dims WHERE kind = '${kind}')`,
+      [savedMaxId],
     )[0]?.values.map((r) => Number(r[0])) ?? [];
     if (missing.length === 0) continue;
     const agent = kind === 'session' ? 'agent' : 'NULL';

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { LedgerEngine } from '../../src/pipeline/engine';
 import { BACKUP_DIR, MANIFEST_FILE } from '../../src/store/ledger-layout';
+import { loadSqlJs } from '../../src/store/sqljs-loader';
 import { memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
@@ -105,6 +106,39 @@ describe('history outlives the transcripts: 60 days, the first 30 deleted, the n
       });
     }
   }
+});
+
+describe('each month segment stands alone', () => {
+  test('after saves that add to a month, its segment names every session, project and model its events use', async () => {
+    const dir = new TranscriptDir('agent-ledger-dims-');
+    const ledger = path.join(dir.base, 'ledger');
+    const { engine } = await memoryEngine(ledger);
+    try {
+      for (let d = 0; d < 12; d++) {
+        writeDay(dir, d); // a new session every day, three projects, a second model every fifth day
+        await engine.ingest({ roots: dir.roots });
+        engine.save();
+      }
+      const manifest = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8')) as { months: Record<string, { name: string }> };
+      const SQL = await loadSqlJs();
+      for (const { name } of Object.values(manifest.months)) {
+        const month = new SQL.Database(fs.readFileSync(path.join(ledger, name)));
+        try {
+          for (const [kind, column] of [['session', 'session_id'], ['project', 'project_id'], ['model', 'model_id']] as const) {
+            const used = month.exec(`SELECT COUNT(DISTINCT ${column}) FROM usage_events`)[0]!.values[0]![0];
+            const missing = month.exec(`SELECT COUNT(DISTINCT ${column}) FROM usage_events WHERE ${column} NOT IN (SELECT id FROM segment_dims WHERE kind = '${kind}')`)[0]!.values[0]![0];
+            assert.ok(Number(used) > 0, `${name} has events`);
+            assert.equal(missing, 0, `${name}: every ${kind} its events use is in its segment_dims`);
+          }
+        } finally {
+          month.close();
+        }
+      }
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
 });
 
 describe('exactly-once across all history', () => {
