@@ -153,8 +153,10 @@ async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emp
   const builtBytes = folderBytes(dir);
   log(`built in ${built.seconds.toFixed(1)} s, ${(builtBytes / MB).toFixed(1)} MiB on disk`);
 
-  // The writer in-process: open, ingest a new 20-request session, save.
-  const append = await medianOf(Math.max(o.runs, 5), async () => {
+  // The writer in-process: open, ingest a new 20-request session, save. The first saves of a
+  // process also compile sql.js's code paths (three saves to settle here); they are reported apart,
+  // and the target row is a running writer's save.
+  const appendOnce = async () => {
     let t = performance.now();
     const engine = await LedgerEngine.open({ location: { dir }, timeZone: 'UTC', log: silentLogger });
     const openMs = performance.now() - t;
@@ -171,8 +173,11 @@ async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emp
     engine.close();
     if (!report) throw new Error('the append saved nothing');
     return { openMs, ingestMs, saveMs, backUpMs, saveBytes: report.bytes, saveFiles: report.files };
-  });
-  log(`save after an append ${append.saveMs!.toFixed(0)} ms (${(append.saveBytes! / MB).toFixed(2)} MiB; backup twins after it ${append.backUpMs!.toFixed(0)} ms), writer open ${append.openMs!.toFixed(0)} ms`);
+  };
+  const firstSaveMs = (await appendOnce()).saveMs;
+  for (let i = 0; i < 2; i++) await appendOnce();
+  const append: Figures = { ...(await medianOf(Math.max(o.runs, 5), appendOnce)), firstSaveMs };
+  log(`save after an append ${append.saveMs!.toFixed(0)} ms (${(append.saveBytes! / MB).toFixed(2)} MiB; backup twins after it ${append.backUpMs!.toFixed(0)} ms; the process's first save ${firstSaveMs.toFixed(0)} ms), writer open ${append.openMs!.toFixed(0)} ms`);
 
   // Rebuild Marts in-process (the save after it is timed apart).
   const rebuild = await (async () => {
@@ -267,7 +272,7 @@ async function measureSize(n: number, o: HistoryOptions, appendRoot: string, emp
   return {
     ...Object.fromEntries(Object.entries(breakdown).map(([step, v]) => [`rebuildStepMs.${step}`, v])),
     events: n, buildSeconds: built.seconds, builtBytesPerEvent: builtBytes / n, bytesPerEvent: folderBytes(dir) / n,
-    saveMs: append.saveMs!, backUpMs: append.backUpMs!, saveBytes: append.saveBytes!, saveFiles: append.saveFiles!, appendIngestMs: append.ingestMs!, writerOpenMs: append.openMs!,
+    saveMs: append.saveMs!, firstSaveMs: append.firstSaveMs!, backUpMs: append.backUpMs!, saveBytes: append.saveBytes!, saveFiles: append.saveFiles!, appendIngestMs: append.ingestMs!, writerOpenMs: append.openMs!,
     openToFirstFigureMs: bundled.ms!, openToFirstFigureFromSourceMs: fromSource.ms!,
     ...writer, ...reader, ...rebuild, ...statusLine, rebuildThreadSeconds: host.rebuildSeconds!,
     saveInThreadMs: host.saveInThreadMs!, hostP99SaveMs: host.p99Save!, hostMaxSaveMs: host.maxSave!, hostP99RebuildMs: host.p99Rebuild!, hostMaxRebuildMs: host.maxRebuild!,
@@ -316,6 +321,7 @@ const d2 = (v: number) => v.toFixed(2);
 /** The rows of issue 6's table, in its order; the last size is the one the targets are judged at. */
 export const HISTORY_ROWS: Row[] = [
   { label: 'save after an append (ms)', value: (f) => f.saveMs!, format: ms0, target: '< 50', met: (v) => v < 50 },
+  { label: '  the first save of a fresh process (ms)', value: (f) => f.firstSaveMs!, format: ms0, target: '', met: () => true },
   { label: '  same, in the engine thread (one save, ms)', value: (f) => f.saveInThreadMs!, format: ms0, target: '', met: () => true },
   { label: '  bytes written by that save (MiB)', value: (f) => f.saveBytes! / MB, format: d2, target: '', met: () => true },
   { label: '  backup twins written after it (ms, off the save)', value: (f) => f.backUpMs!, format: ms0, target: '', met: () => true },
