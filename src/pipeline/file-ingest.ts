@@ -9,6 +9,7 @@ import { statWholeFile } from '../sources/whole-file';
 import type { EventWriter } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
 import { recordLimits } from '../store/limit-store';
+import type { Statements } from '../store/statement-cache';
 import type { ParsedFile, ParseRequest, ParseResult } from './parse-file';
 
 export interface FileOutcome {
@@ -119,7 +120,7 @@ function planWholeFile(stored: StoredFile | undefined, normalizer: AnyNormalizer
  * leaves the offset where it was, and the file is read again without counting anything twice).
  */
 export function recordFile(
-  db: LedgerDb,
+  statements: Statements,
   writer: EventWriter,
   file: TranscriptFile,
   plan: Extract<FilePlan, { read: true }>,
@@ -134,10 +135,10 @@ export function recordFile(
   }
   const parsed = result.file;
   logInvalid(file, parsed, log);
-  const fileId = plan.stored?.id ?? insertFile(db, file.path, plan.request.agent);
+  const fileId = plan.stored?.id ?? insertFile(statements, file.path, plan.request.agent);
   for (const record of parsed.records) writer.write(record);
-  saveFileMemory(db, fileId, parsed);
-  const limitReadings = parsed.limits.length ? recordLimits(db, parsed.limits) : 0;
+  saveFileMemory(statements, fileId, parsed);
+  const limitReadings = parsed.limits.length ? recordLimits(statements, parsed.limits) : 0;
   return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount, limitReadings };
 }
 
@@ -149,8 +150,8 @@ function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void
   if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid lines skipped in all`);
 }
 
-function saveFileMemory(db: LedgerDb, fileId: number, parsed: ParsedFile): void {
-  db.run(
+function saveFileMemory(statements: Statements, fileId: number, parsed: ParsedFile): void {
+  statements.run(
     `UPDATE source_files SET size = ?, mtime_ms = ?, identity = ?, head_hash = ?, read_offset = ?,
        parser_state = ?, missing = 0 WHERE id = ?`,
     [parsed.size, parsed.mtimeMs, parsed.identity, parsed.headHash, parsed.endOffset,
@@ -181,7 +182,10 @@ export function loadStoredFile(db: LedgerDb, path: string): StoredFile | undefin
 }
 
 /** A new `source_files` row with nothing read yet; returns its id. */
-export function insertFile(db: LedgerDb, path: string, agent: string): number {
-  db.run(`INSERT INTO source_files (path, agent, size, mtime_ms, identity, head_hash, read_offset) VALUES (?, ?, 0, 0, '', '', 0)`, [path, agent]);
-  return Number(db.scalar('SELECT last_insert_rowid()'));
+export function insertFile(statements: Statements, path: string, agent: string): number {
+  const row = statements.row(
+    `INSERT INTO source_files (path, agent, size, mtime_ms, identity, head_hash, read_offset) VALUES (?, ?, 0, 0, '', '', 0) RETURNING id`,
+    [path, agent],
+  );
+  return Number(row![0]);
 }

@@ -91,7 +91,7 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
       if (plan.read) {
         try {
           const result = await reads.result(i);
-          const outcome = recordFile(db, writer, jobs[i]!.file, plan, result, log);
+          const outcome = recordFile(statements, writer, jobs[i]!.file, plan, result, log);
           if (outcome.bytes > 0) report.filesRead++;
           report.bytes += outcome.bytes;
           report.invalidLines += outcome.invalidLines;

@@ -9,22 +9,28 @@ import { scanLines } from '../sources/line-scanner';
 import { planRead } from '../sources/read-plan';
 import type { LedgerDb } from '../store/ledger-db';
 import { recordLimits } from '../store/limit-store';
+import { Statements } from '../store/statement-cache';
 import { insertFile, loadStoredFile } from './file-ingest';
 
 /** Reads what is new in every limit source file of the ledger's folder; returns the readings recorded. */
 export function ingestLimitSources(db: LedgerDb, ledgerDir: string, log: Logger): number {
   let recorded = 0;
-  for (const source of LIMIT_SOURCES) {
-    try {
-      recorded += db.savepoint('limit_source', () => ingestOne(db, source, path.join(ledgerDir, source.fileName), log));
-    } catch (error) {
-      log.error(`failed to read quota readings from ${source.fileName}: ${(error as Error).message}; retried next time`);
+  const statements = new Statements(db.sql);
+  try {
+    for (const source of LIMIT_SOURCES) {
+      try {
+        recorded += db.savepoint('limit_source', () => ingestOne(db, statements, source, path.join(ledgerDir, source.fileName), log));
+      } catch (error) {
+        log.error(`failed to read quota readings from ${source.fileName}: ${(error as Error).message}; retried next time`);
+      }
     }
+  } finally {
+    statements.free();
   }
   return recorded;
 }
 
-function ingestOne(db: LedgerDb, source: LimitSource, file: string, log: Logger): number {
+function ingestOne(db: LedgerDb, statements: Statements, source: LimitSource, file: string, log: Logger): number {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -49,10 +55,10 @@ function ingestOne(db: LedgerDb, source: LimitSource, file: string, log: Logger)
     };
     const scan = scanLines(fd, plan.kind === 'append' ? plan.from : 0, { markers, onLine, until: stat.size });
     if (invalid) log.warn(`${file}: ${invalid} invalid lines skipped`);
-    const id = stored?.id ?? insertFile(db, file, source.id);
+    const id = stored?.id ?? insertFile(statements, file, source.id);
     db.run('UPDATE source_files SET size = ?, mtime_ms = ?, identity = ?, head_hash = ?, read_offset = ?, missing = 0 WHERE id = ?',
       [stat.size, Math.trunc(stat.mtimeMs), identityOf(stat), fingerprint(fd, scan.endOffset), scan.endOffset, id]);
-    return recordLimits(db, compactReadings(readings));
+    return recordLimits(statements, compactReadings(readings));
   } finally {
     fs.closeSync(fd);
   }

@@ -1,6 +1,6 @@
 import { sameWindowInstance, type LimitSnapshot, type LimitSource } from '../core/limits';
 import type { LedgerDb } from './ledger-db';
-import { Statements } from './statement-cache';
+import type { Statements } from './statement-cache';
 
 interface LatestRow {
   agent: string;
@@ -33,29 +33,24 @@ const LATEST = `INSERT INTO limit_latest (agent, limit_id, window_minutes, used_
  * Records quota readings: the newest per window wins `limit_latest` (files may be read in
  * any order); `limit_history` gets a row only when the reading differs from the one before it.
  */
-export function recordLimits(db: LedgerDb, snapshots: readonly LimitSnapshot[]): number {
-  const statements = new Statements(db.sql);
-  try {
-    let added = 0;
-    const newest = new Map<string, LimitSnapshot>();
-    for (const s of snapshots) {
-      const key = `${s.agent}\u0000${s.limitId}\u0000${s.windowMinutes}`;
-      const latest = newest.get(key);
-      // Within one file readings come in time order: the one before is the batch's own, no query needed.
-      const before = latest && latest.observedAt <= s.observedAt ? [latest.usedPercent, latest.resetsAt] : previousReading(statements, s);
-      if (!before || before[0] !== s.usedPercent || !sameWindowInstance(Number(before[1]), s.resetsAt)) {
-        statements.run(ADD, [s.agent, s.limitId, s.windowMinutes, s.observedAt, s.usedPercent, s.resetsAt]);
-        added++;
-      }
-      if ((latest?.observedAt ?? -Infinity) <= s.observedAt) newest.set(key, s);
+export function recordLimits(statements: Statements, snapshots: readonly LimitSnapshot[]): number {
+  let added = 0;
+  const newest = new Map<string, LimitSnapshot>();
+  for (const s of snapshots) {
+    const key = `${s.agent}\u0000${s.limitId}\u0000${s.windowMinutes}`;
+    const latest = newest.get(key);
+    // Within one file readings come in time order: the one before is the batch's own, no query needed.
+    const before = latest && latest.observedAt <= s.observedAt ? [latest.usedPercent, latest.resetsAt] : previousReading(statements, s);
+    if (!before || before[0] !== s.usedPercent || !sameWindowInstance(Number(before[1]), s.resetsAt)) {
+      statements.run(ADD, [s.agent, s.limitId, s.windowMinutes, s.observedAt, s.usedPercent, s.resetsAt]);
+      added++;
     }
-    for (const s of newest.values()) {
-      statements.run(LATEST, [s.agent, s.limitId, s.windowMinutes, s.usedPercent, s.resetsAt, s.observedAt, s.source, s.planType ?? null]);
-    }
-    return added;
-  } finally {
-    statements.free();
+    if ((latest?.observedAt ?? -Infinity) <= s.observedAt) newest.set(key, s);
   }
+  for (const s of newest.values()) {
+    statements.run(LATEST, [s.agent, s.limitId, s.windowMinutes, s.usedPercent, s.resetsAt, s.observedAt, s.source, s.planType ?? null]);
+  }
+  return added;
 }
 
 function previousReading(statements: Statements, s: LimitSnapshot): unknown[] | undefined {
