@@ -69,6 +69,9 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     super();
     this.location = resolveLedgerLocation(options.ledgerDir);
     this.lock = new WriterLock(path.join(this.location.dir, LOCK_FILE), 'a VS Code window', options.lockStaleMs ?? LOCK_STALE_MS);
+    this.lock.onLost = () => {
+      if (!this.disposed) void this.enqueue(() => this.stepDown()).catch(() => undefined);
+    };
     this.watcher = new TranscriptWatcher((file) => this.notifyChanged([file]), options.log);
   }
 
@@ -297,14 +300,10 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     }
   }
 
-  /** Writer: notice a lost lock. Reader: take over a stale lock (never a live one). */
+  /** Reader: take over a stale lock (never a live one). A writer hears of a lost lock from the lock's renewal (onLost). */
   private async checkLock(): Promise<void> {
-    if (this.disposed) return;
-    if (this.roleValue === 'writer') {
-      if (!this.lock.held()) await this.enqueue(() => this.stepDown());
-      return;
-    }
-    if (this.roleValue === 'reader' && this.lock.tryAcquire()) {
+    if (this.disposed || this.roleValue !== 'reader') return;
+    if (this.lock.tryAcquire()) {
       this.options.log.info('the window that updated the ledger is gone; this one takes over');
       await this.enqueue(async () => {
         await this.open();

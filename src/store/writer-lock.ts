@@ -22,6 +22,8 @@ export const LOCK_RENEW_MS = 5_000;
  */
 export class WriterLock {
   readonly token = nodeCrypto().randomUUID();
+  /** Called when a renewal finds the lock no longer names this instance (another process took it over). */
+  onLost: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -76,11 +78,16 @@ export class WriterLock {
   private startRenewing(): void {
     clearInterval(this.timer);
     this.timer = setInterval(() => {
+      let ours: boolean;
       try {
-        if (!this.heartbeat()) clearInterval(this.timer);
+        ours = this.heartbeat();
       } catch {
-        // A failed renewal (full disk) is retried on the next tick; staleness takes 3 misses.
+        return; // a failed renewal (full disk) is retried on the next tick; staleness takes 3 misses
       }
+      if (ours) return;
+      clearInterval(this.timer);
+      this.timer = undefined;
+      this.onLost?.();
     }, this.renewMs);
     this.timer.unref();
   }

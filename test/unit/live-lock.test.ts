@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { MemoryLogger } from '../../src/core/log';
+import { LiveLedger } from '../../src/pipeline/live-ledger';
+import { LOCK_FILE } from '../../src/store/ledger-layout';
+import { LOCK_RENEW_MS } from '../../src/store/writer-lock';
+import { tempLedgerDir } from '../fixtures/engine-harness';
+import { TranscriptDir } from '../fixtures/transcript-dir';
+
+// Production timings: the lock is renewed every 5 s. About 5 s.
+test('a writer whose lock another window took over (after a sleep, say) steps down to reading at its next renewal', async () => {
+  const dir = new TranscriptDir();
+  const ledgerDir = tempLedgerDir();
+  const log = new MemoryLogger();
+  const live = new LiveLedger({ ledgerDir, timeZone: 'UTC', log, ingest: { roots: dir.roots } });
+  // The ledger's timers never hold a process open (an editor's host stays up on its own); this test must.
+  const hold = setInterval(() => undefined, 1_000);
+  try {
+    await live.start();
+    assert.equal(live.role, 'writer');
+    const lockFile = path.join(ledgerDir, LOCK_FILE);
+    const other = { token: 'another-window', pid: process.pid, host: os.hostname(), heartbeat: Date.now(), holder: 'another VS Code window' };
+    fs.writeFileSync(lockFile, JSON.stringify(other));
+    const [role] = await once(live, 'role', { signal: AbortSignal.timeout(LOCK_RENEW_MS + 2_000) });
+    assert.equal(role, 'reader');
+    assert.equal(live.role, 'reader');
+    assert.equal(JSON.parse(fs.readFileSync(lockFile, 'utf8')).token, 'another-window', 'the live lock of the other window is left alone');
+    assert.equal(log.lines.filter((l) => l.includes('took over updating the ledger')).length, 1, log.lines.join('\n'));
+  } finally {
+    clearInterval(hold);
+    await live.dispose();
+    dir.dispose();
+  }
+});
