@@ -150,12 +150,15 @@ function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void
   if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid lines skipped in all`);
 }
 
-function saveFileMemory(statements: Statements, fileId: number, parsed: ParsedFile): void {
+/** What a read leaves to compare the file with next time: where it ended, and the parser's state (null for none). */
+export type FileMemoryUpdate = Pick<ParsedFile, 'size' | 'mtimeMs' | 'identity' | 'headHash' | 'endOffset' | 'state'>;
+
+export function saveFileMemory(statements: Statements, fileId: number, memory: FileMemoryUpdate): void {
   statements.run(
     `UPDATE source_files SET size = ?, mtime_ms = ?, identity = ?, head_hash = ?, read_offset = ?,
        parser_state = ?, missing = 0 WHERE id = ?`,
-    [parsed.size, parsed.mtimeMs, parsed.identity, parsed.headHash, parsed.endOffset,
-      parsed.state === null ? null : JSON.stringify(parsed.state), fileId],
+    [memory.size, memory.mtimeMs, memory.identity, memory.headHash, memory.endOffset,
+      memory.state === null ? null : JSON.stringify(memory.state), fileId],
   );
 }
 

@@ -10,7 +10,7 @@ import { planRead } from '../sources/read-plan';
 import type { LedgerDb } from '../store/ledger-db';
 import { recordLimits } from '../store/limit-store';
 import { Statements } from '../store/statement-cache';
-import { insertFile, loadStoredFile } from './file-ingest';
+import { insertFile, loadStoredFile, saveFileMemory } from './file-ingest';
 
 /** Reads what is new in every limit source file of the ledger's folder; returns the readings recorded. */
 export function ingestLimitSources(db: LedgerDb, ledgerDir: string, log: Logger): number {
@@ -56,8 +56,9 @@ function ingestOne(db: LedgerDb, statements: Statements, source: LimitSource, fi
     const scan = scanLines(fd, plan.kind === 'append' ? plan.from : 0, { markers, onLine, until: stat.size });
     if (invalid) log.warn(`${file}: ${invalid} invalid lines skipped`);
     const id = stored?.id ?? insertFile(statements, file, source.id);
-    db.run('UPDATE source_files SET size = ?, mtime_ms = ?, identity = ?, head_hash = ?, read_offset = ?, missing = 0 WHERE id = ?',
-      [stat.size, Math.trunc(stat.mtimeMs), identityOf(stat), fingerprint(fd, scan.endOffset), scan.endOffset, id]);
+    saveFileMemory(statements, id, {
+      size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat), headHash: fingerprint(fd, scan.endOffset), endOffset: scan.endOffset, state: null,
+    });
     return recordLimits(statements, compactReadings(readings));
   } finally {
     fs.closeSync(fd);

@@ -20,7 +20,7 @@ export function listTranscripts(root: TranscriptRoot, set: FileSet, fileRank: (r
   const files: TranscriptFile[] = [];
   const folderFromRoot = path.relative(root.root, root.dir);
   walk(root.dir, '', set.maxDepth ?? Infinity, log, (file, relative) => {
-    if (set.match.test(path.sep === '/' ? relative : relative.split(path.sep).join('/'))) {
+    if (matches(set, relative)) {
       files.push({ root, path: file, relative: folderFromRoot ? path.join(folderFromRoot, relative) : relative });
     }
   });
@@ -38,9 +38,13 @@ export function sortForReading(files: TranscriptFile[], fileRank: (relative: str
 export function belongs(set: FileSet, folder: string, file: string): boolean {
   const relative = path.relative(folder, file);
   if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
-  const parts = relative.split(path.sep);
-  if (set.maxDepth !== undefined && parts.length - 1 > set.maxDepth) return false;
-  return set.match.test(parts.join('/'));
+  if (set.maxDepth !== undefined && relative.split(path.sep).length - 1 > set.maxDepth) return false;
+  return matches(set, relative);
+}
+
+/** Whether a path relative to the set's folder (this platform's separators) matches the set's pattern, which uses `/`. */
+function matches(set: FileSet, relative: string): boolean {
+  return set.match.test(path.sep === '/' ? relative : relative.split(path.sep).join('/'));
 }
 
 /** Visits the files below `dir` with their paths relative to the walk's start (kept as it goes: no per-file path arithmetic). */
