@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Logger } from './core/log';
 import { EngineClient } from './pipeline/engine-client';
 import type { EngineEvent } from './pipeline/engine-protocol';
+import type { Role } from './pipeline/live-ledger';
 import type { PanelData } from './protocol/panel-protocol';
 import type { LimitsView } from './readers/limit-types';
 import { CommandId, INDEXING_CONTEXT_KEY, PANEL_VIEW_TYPE } from './ui/command-ids';
@@ -39,24 +40,28 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     ingest: ingestOptionsOf(settings, path.dirname(context.globalStorageUri.fsPath)),
   });
   running = engine;
-  let isReady = false;
+  const state: EngineState = { ready: false, role: 'starting', failure: undefined };
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const limits = new LimitsUi({
     context, log: logger, storageDir: context.globalStorageUri.fsPath, ledgerDir, settings: () => settings.limits,
-    view: (options) => (isReady ? engine.request('limits', { options }) : Promise.resolve(undefined)),
+    view: (options) => (state.ready ? engine.request('limits', { options }) : Promise.resolve(undefined)),
   });
 
   /** Every request the host fires and forgets fails at most into the log, never into an unhandled rejection. */
   const fire = (what: string, work: Promise<unknown>) => void work.catch((error: Error) => logger.error(`${what} failed: ${error.message}`));
   const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const render = async () => {
-    if (!isReady) return;
+    if (!state.ready) return;
     let quota: LimitsView | undefined;
     try {
       let snapshot: StatusSnapshot | undefined;
       [snapshot, quota] = await Promise.all([engine.request('status', { workspaceFolders: workspaceFolders() }), limits.view()]);
-      if (snapshot) statusBar.showSpend(snapshot, settings.statusBarShows, settings.dailyBudget, settings.limits.statusBar ? quota : undefined);
+      if (snapshot) {
+        statusBar.showSpend(snapshot, {
+          shows: settings.statusBarShows, budget: settings.dailyBudget, limits: settings.limits.statusBar ? quota : undefined, reading: state.role === 'reader',
+        });
+      }
       limits.notify(quota);
     } catch (error) {
       logger.error(`status bar update failed: ${(error as Error).message}`);
@@ -64,14 +69,19 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     CostPanel.refreshOpen(quota);
   };
 
-  engine.on('event', (event) => onEngineEvent(event, { logger, statusBar, render: () => void render(), markReady: () => ((isReady = true), markReady()) }));
+  engine.on('event', (event) => onEngineEvent(event, state, { logger, statusBar, render: () => void render(), markReady }));
   engine.on('exit', (code) => {
-    if (code !== 0) statusBar.showError(`Agent Ledger's engine stopped (exit code ${code})`);
+    if (code === 0) return;
+    failed(state, `Agent Ledger's engine stopped (exit code ${code})`);
+    statusBar.showError(state.failure!);
   });
 
   const host: PanelHost = {
     extensionUri: context.extensionUri,
-    panelData: (filter) => (isReady ? engine.request('panel', { filter }) : Promise.resolve(undefined)),
+    panelData: (filter) => {
+      if (state.failure) return Promise.reject(new Error(state.failure));
+      return state.ready ? engine.request('panel', { filter }) : Promise.resolve(undefined);
+    },
     limits: () => limits.view(),
     refresh: async () => void (await engine.request('refresh', {})),
     exportView,
@@ -86,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, CostPanel.serializer(host)),
     vscode.commands.registerCommand(CommandId.OpenPanel, () => CostPanel.show(host)),
     vscode.commands.registerCommand(CommandId.ShowLog, () => channel.show()),
-    vscode.commands.registerCommand(CommandId.Refresh, () => engine.request('refresh', {}).catch((error: Error) => logger.error(`Refresh Now failed: ${error.message}`))),
+    vscode.commands.registerCommand(CommandId.Refresh, () => refreshNow(engine, state, logger)),
     vscode.commands.registerCommand(CommandId.CancelIndexing, () => fire('Cancel Indexing', engine.request('cancelIndexing', {}))),
     vscode.commands.registerCommand(CommandId.ExportCsv, () => exportView('csv', CostPanel.currentData())),
     vscode.commands.registerCommand(CommandId.ExportJson, () => exportView('json', CostPanel.currentData())),
@@ -111,6 +121,16 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   };
 }
 
+/** What the host knows of its engine thread. */
+interface EngineState {
+  /** The ledger is open (and, in the writer, was read once): queries can be answered. */
+  ready: boolean;
+  /** Whether this window updates the ledger or shows another window's saves. */
+  role: Role;
+  /** Why the engine cannot answer, once it failed to start or stopped. */
+  failure: string | undefined;
+}
+
 interface EventSinks {
   logger: Logger;
   statusBar: SpendStatusBar;
@@ -118,22 +138,28 @@ interface EventSinks {
   markReady(): void;
 }
 
-function onEngineEvent(event: EngineEvent, sinks: EventSinks): void {
+function onEngineEvent(event: EngineEvent, state: EngineState, sinks: EventSinks): void {
   switch (event.type) {
     case 'log':
       sinks.logger[event.level](event.message);
       break;
     case 'ready':
       void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, false);
+      state.ready = true;
+      state.role = event.role;
       sinks.markReady();
       sinks.render();
       break;
-    case 'changed':
     case 'role':
+      state.role = event.role;
+      sinks.render();
+      break;
+    case 'changed':
       sinks.render();
       break;
     case 'progress':
-      if (event.progress) {
+      // Only the first indexing reports progress; once the ledger answers, the spend stays shown.
+      if (event.progress && !state.ready) {
         const { filesDone, filesTotal } = event.progress;
         sinks.statusBar.showIndexing(filesTotal ? Math.floor((100 * filesDone) / filesTotal) : 0);
       }
@@ -143,8 +169,30 @@ function onEngineEvent(event: EngineEvent, sinks: EventSinks): void {
       break;
     case 'fatal':
       sinks.logger.error(`Agent Ledger could not start: ${event.message}`);
-      sinks.statusBar.showError('Agent Ledger could not open its ledger');
+      failed(state, 'Agent Ledger could not open its ledger');
+      sinks.statusBar.showError(state.failure!);
       break;
+  }
+}
+
+/** The engine will not answer: say so wherever it is asked, and stop offering to cancel an indexing. */
+function failed(state: EngineState, reason: string): void {
+  state.failure ??= reason;
+  void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, false);
+}
+
+/** Refresh Now: the updating window reads every agent's files; another window reloads that window's last save. */
+async function refreshNow(engine: EngineClient, state: EngineState, logger: Logger): Promise<{ requests: number } | undefined> {
+  try {
+    const read = await engine.request('refresh', {});
+    if (state.role === 'reader') {
+      void vscode.window.showInformationMessage('Agent Ledger: another VS Code window is updating the ledger; this window now shows its latest save.');
+    }
+    return read;
+  } catch (error) {
+    logger.error(`Refresh Now failed: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage('Agent Ledger: Refresh Now failed; see the log.');
+    return undefined;
   }
 }
 

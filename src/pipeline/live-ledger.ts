@@ -36,6 +36,7 @@ export interface LiveLedgerOptions {
 export interface LiveEvents {
   changed: [];
   role: [Role];
+  /** The first indexing's progress (each whole percent), then `undefined` when it ends; later reads are quick and silent. */
   progress: [IngestProgress | undefined];
 }
 
@@ -95,7 +96,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     await this.enqueue(() => this.open());
     this.lockTimer = setInterval(() => void this.checkLock(), Math.min(LOCK_RENEW_MS, (this.options.lockStaleMs ?? LOCK_STALE_MS) / 3));
     this.lockTimer.unref();
-    if (this.roleValue === 'writer') await this.enqueue(() => this.ingestNow(undefined, signal));
+    if (this.roleValue === 'writer') await this.enqueue(() => this.ingestNow(undefined, signal, true));
   }
 
   /** Settings changed (roots, agents): watch the new folders and read everything again. */
@@ -226,7 +227,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     await this.enqueue(() => this.ingestNow(all ? undefined : paths)).catch(() => undefined);
   }
 
-  private async ingestNow(onlyPaths: ReadonlySet<string> | undefined, signal?: AbortSignal): Promise<IngestReport | undefined> {
+  private async ingestNow(onlyPaths: ReadonlySet<string> | undefined, signal?: AbortSignal, firstIndexing = false): Promise<IngestReport | undefined> {
     const engine = this.engineValue;
     if (!engine || this.disposed || this.roleValue !== 'writer') return undefined;
     if (!this.lock.held()) {
@@ -238,14 +239,25 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
       ledgerDir: this.location.dir,
       onlyPaths,
       signal,
-      onProgress: onlyPaths ? undefined : (p) => this.emit('progress', p),
+      onProgress: firstIndexing ? this.progressReporter() : undefined,
     });
-    if (!onlyPaths) this.emit('progress', undefined);
+    if (firstIndexing) this.emit('progress', undefined);
     this.lastReport = report;
     this.logReport(report, onlyPaths === undefined);
     if (report.requests + report.grown + report.retracted + report.limitReadings > 0) this.emit('changed');
     if (engine.isDirty) this.scheduleSave();
     return report;
+  }
+
+  /** Emits a file's progress only when the whole percentage moves: a hundred messages, not one per file. */
+  private progressReporter(): (progress: IngestProgress) => void {
+    let shown = -1;
+    return (progress) => {
+      const percent = progress.filesTotal ? Math.floor((100 * progress.filesDone) / progress.filesTotal) : 0;
+      if (percent === shown) return;
+      shown = percent;
+      this.emit('progress', progress);
+    };
   }
 
   private logReport(r: IngestReport, full: boolean): void {

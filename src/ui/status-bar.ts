@@ -5,6 +5,17 @@ import type { LimitsView } from '../readers/limit-types';
 import { limitLevel, limitStatusSuffix, limitTooltipLines } from './limit-status';
 import { budgetLevel, statusText, tooltipMarkdown, type StatusShows, type StatusSnapshot } from './status-snapshot';
 
+/** What the spend item shows besides the snapshot. */
+export interface SpendView {
+  shows: StatusShows;
+  /** The daily budget in USD; 0 for none. */
+  budget: number;
+  /** The quota windows, when the status bar shows them. */
+  limits?: LimitsView;
+  /** Another window updates the ledger; this one shows its saves. */
+  reading: boolean;
+}
+
 /** The right-aligned status bar item with today's spend. */
 export class SpendStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -42,10 +53,14 @@ export class SpendStatusBar implements vscode.Disposable {
   }
 
   /** Today's spend, and the tightest quota window when `limits` has one (coloured by its pace). */
-  showSpend(snapshot: StatusSnapshot, shows: StatusShows, budget: number, limits?: LimitsView): void {
+  showSpend(snapshot: StatusSnapshot, { shows, budget, limits, reading }: SpendView): void {
     this.item.text = statusText(snapshot, shows) + limitStatusSuffix(limits);
     const time = (ms: number) => new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
-    const markdown = [tooltipMarkdown(snapshot, budget, new Date()), ...limitTooltipLines(limits, time)].join('\n');
+    const markdown = [
+      tooltipMarkdown(snapshot, budget, new Date()),
+      ...limitTooltipLines(limits, time),
+      ...(reading ? ['', '$(eye) Another VS Code window is updating the ledger; this one shows its saves.'] : []),
+    ].join('\n');
     const tooltip = new vscode.MarkdownString(markdown, true);
     tooltip.isTrusted = { enabledCommands: [CommandId.OpenPanel] };
     this.item.tooltip = tooltip;

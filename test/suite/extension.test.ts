@@ -46,6 +46,14 @@ export function extensionSuite(): void {
       await until(`status bar "${expected}"`, () => api.statusBarText() === expected);
     });
 
+    test('Refresh Now (like the 30 s rescan) keeps the spend in the status bar: only the first indexing shows progress', async () => {
+      const shown = api.statusBarText();
+      assert.match(shown, /today/);
+      await vscode.commands.executeCommand('agentLedger.refresh');
+      // The engine's events reach the host before its reply: any progress it sent is handled by now.
+      assert.equal(api.statusBarText(), shown);
+    });
+
     test('appending a line updates the status bar', async () => {
       const before = expectedFixtureCost().todayUsd;
       // Claude Sonnet 4.5: 1,000,000 output tokens at $15/M.
