@@ -11,7 +11,8 @@ export interface PanelHost {
   /** Quota windows for the Limits section. */
   limits?(): Promise<LimitsView | undefined>;
   refresh(): Promise<void>;
-  exportView(format: 'csv' | 'json', data: PanelData): Promise<void>;
+  /** Saves the view where the user picks; says so itself when there is nothing to save yet. */
+  exportView(format: 'csv' | 'json', data: PanelData | undefined): Promise<void>;
   showLog(): void;
   log: { error(message: string): void };
 }
@@ -24,6 +25,8 @@ export class CostPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private filter: PanelFilter = DEFAULT_FILTER;
   private lastData: PanelData | undefined;
+  /** The panel shows "Reading transcripts…" until the ledger first answers. */
+  private waitingForLedger = false;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -69,7 +72,19 @@ export class CostPanel implements vscode.Disposable {
     CostPanel.current?.post({ type: 'busy', busy, message });
   }
 
+  /** A request from the webview; a failure is logged once here and shown in the panel, never left spinning. */
   private async onMessage(message: PanelRequest): Promise<void> {
+    try {
+      await this.handle(message);
+    } catch (error) {
+      this.host.log.error(`cost panel: ${message.type} failed: ${(error as Error).message}`);
+      this.post({ type: 'busy', busy: false });
+      const what = message.type === 'refresh' ? 'Refresh' : message.type === 'export' ? 'The export' : 'Loading the data';
+      this.post({ type: 'error', message: `${what} failed: ${(error as Error).message}. See the Agent Ledger log.` });
+    }
+  }
+
+  private async handle(message: PanelRequest): Promise<void> {
     switch (message.type) {
       case 'ready':
         if (message.filter) this.filter = { ...DEFAULT_FILTER, ...message.filter };
@@ -81,12 +96,15 @@ export class CostPanel implements vscode.Disposable {
         break;
       case 'refresh':
         this.post({ type: 'busy', busy: true, message: 'Refreshing…' });
-        await this.host.refresh();
-        this.post({ type: 'busy', busy: false });
+        try {
+          await this.host.refresh();
+        } finally {
+          this.post({ type: 'busy', busy: false });
+        }
         await this.postData();
         break;
       case 'export':
-        if (this.lastData) await this.host.exportView(message.format, this.lastData);
+        await this.host.exportView(message.format, this.lastData);
         break;
       case 'showLog':
         this.host.showLog();
@@ -104,8 +122,13 @@ export class CostPanel implements vscode.Disposable {
       return;
     }
     if (!data) {
+      this.waitingForLedger = true;
       this.post({ type: 'busy', busy: true, message: 'Reading transcripts…' });
       return;
+    }
+    if (this.waitingForLedger) {
+      this.waitingForLedger = false;
+      this.post({ type: 'busy', busy: false });
     }
     data = { ...data, limits: quota ?? (await this.host.limits?.()) };
     this.lastData = data;

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { PanelData } from '../protocol/panel-protocol';
 import { panelCsv, panelJson } from './panel-export';
@@ -12,11 +13,21 @@ export async function exportView(format: 'csv' | 'json', data: PanelData | undef
   const span = [data.since ?? 'start', data.until ?? data.today].join('_');
   const target = await vscode.window.showSaveDialog({
     title: `Export Agent Ledger view as ${format.toUpperCase()}`,
-    defaultUri: vscode.Uri.file(`agent-ledger-${span}.${format}`),
+    defaultUri: vscode.Uri.joinPath(defaultFolder(), `agent-ledger-${span}.${format}`),
     filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
   });
   if (!target) return;
-  await fs.writeFile(target.fsPath, format === 'csv' ? panelCsv(data) : panelJson(data), 'utf8');
-  const open = await vscode.window.showInformationMessage(`Exported ${data.daily.length} rows to ${target.fsPath}`, 'Open');
+  try {
+    await fs.writeFile(target.fsPath, format === 'csv' ? panelCsv(data) : panelJson(data), 'utf8');
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Agent Ledger: could not write ${target.fsPath}: ${(error as Error).message}`);
+    return;
+  }
+  const open = await vscode.window.showInformationMessage(`Agent Ledger: exported the view to ${target.fsPath}`, 'Open');
   if (open) await vscode.window.showTextDocument(target);
+}
+
+/** The save dialog starts in the first workspace folder, else the home folder. */
+function defaultFolder(): vscode.Uri {
+  return vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
 }
