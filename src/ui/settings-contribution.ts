@@ -9,12 +9,18 @@ export interface SettingSchema {
   type: string;
   default: unknown;
   order: number;
+  /** Where the setting may be set (VS Code's `scope`); window scope when absent. */
+  scope?: 'application' | 'machine' | 'window' | 'resource';
   description?: string;
   markdownDescription?: string;
   items?: { type: string };
 }
 
-/** `agentLedger.<agent>.enabled` and `.extraRoots` for every agent, in registry order. */
+/**
+ * `agentLedger.<agent>.enabled` and `.extraRoots` for every agent, in registry order. Every window
+ * shares one ledger, so these are user settings (a workspace could not change what another window
+ * reads); folders are this machine's own, so they are not synced.
+ */
 function agentSettings(): Record<string, SettingSchema> {
   const properties: Record<string, SettingSchema> = {};
   NORMALIZERS.forEach((normalizer, index) => {
@@ -22,6 +28,7 @@ function agentSettings(): Record<string, SettingSchema> {
       type: 'boolean',
       default: true,
       order: 2 * index + 1,
+      scope: 'application',
       description: `Track ${normalizer.label} usage.`,
     };
     properties[`agentLedger.${normalizer.agent}.extraRoots`] = {
@@ -29,6 +36,7 @@ function agentSettings(): Record<string, SettingSchema> {
       items: { type: 'string' },
       default: [],
       order: 2 * index + 2,
+      scope: 'machine',
       markdownDescription: `More ${normalizer.label} folders to read besides the defaults: each is ${normalizer.rootHint ?? 'a root folder'}.`,
     };
   });
