@@ -9,7 +9,7 @@ import { nodeCrypto } from '../core/lazy-builtins';
 import { parseObject, propertyText, removeProperty, setProperty } from '../core/json-edit';
 import { servedAgent } from '../normalizers/registry';
 import { writeFileAtomic } from '../store/atomic-file';
-import { readStatusLineConfig, writeStatusLineConfig, type ChainMode } from './statusline-config';
+import { previousLineFate, readStatusLineConfig, writeStatusLineConfig, type ChainMode } from './statusline-config';
 
 /** What the set-up remembers (beside the ledger) so that undoing it is exact. */
 interface SetupRecord {
@@ -62,7 +62,7 @@ export function installStatusLine(settingsPath: string, command: string, ledgerD
   writeStatusLineConfig(ledgerDir, { ...(previousCommand ? { previousCommand } : {}), chain });
   writeRecord(ledgerDir, { settingsPath, original, written: sha(edit.text), previousValue: propertyText(original ?? '', settingKey) ?? null, ourValue });
   writeFileAtomic(settingsPath, Buffer.from(edit.text, 'utf8'));
-  return { ok: true, changed: true, message: previousCommand ? `${label} now shows the quota; your previous status line is shown after it.` : `${label} now shows the quota.`, backup };
+  return { ok: true, changed: true, message: previousCommand ? `${label} now shows the quota; your previous status line ${previousLineFate(chain)}.` : `${label} now shows the quota.`, backup };
 }
 
 /**

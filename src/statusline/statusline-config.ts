@@ -5,6 +5,18 @@ import { writeFileAtomic } from '../store/atomic-file';
 /** What to do with the status-line command the user had before ours. */
 export type ChainMode = 'after' | 'instead' | 'off';
 
+/** What becomes of the user's previous status line, by chain mode: the end of a sentence about it. */
+export function previousLineFate(chain: ChainMode): string {
+  switch (chain) {
+    case 'after':
+      return 'is shown below it';
+    case 'instead':
+      return 'is shown instead of it (the quota is still recorded)';
+    case 'off':
+      return 'is kept in the backup but not run';
+  }
+}
+
 /** Kept beside the ledger: the set-up writes it, the status line reads it. */
 export interface StatusLineConfig {
   /** The previous `statusLine.command`, if it was a command. */

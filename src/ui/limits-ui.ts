@@ -7,6 +7,7 @@ import type { LimitsView } from '../readers/limit-types';
 import type { LimitsViewOptions } from '../readers/limits-view';
 import { copyCli, findNodeOnPath } from '../statusline/cli-copy';
 import { installStatusLine, isInstalled, setChainMode, shellQuote, statusLineCommand, uninstallStatusLine } from '../statusline/status-line-setup';
+import { previousLineFate } from '../statusline/statusline-config';
 import { CommandId } from './command-ids';
 import { dueAlerts } from './limit-alerts';
 import { hideQuotaTitle } from './limit-status';
@@ -80,7 +81,7 @@ export class LimitsUi {
       `Show the ${label} quota in its status line?`,
       {
         modal: true,
-        detail: `Agent Ledger will set "${statusLine.settingKey}" in ${settingsPath} to its own command, which shows the model, this session's and today's cost, the 5-hour quota and the context use, and records the quota for VS Code. Your current status line is kept and shown after it. A backup is written beside the file, and "${hideQuotaTitle(label)}" undoes it.`,
+        detail: `Agent Ledger will set "${statusLine.settingKey}" in ${settingsPath} to its own command, which shows the model, this session's and today's cost, the 5-hour quota and the context use, and records the quota for VS Code. Your current status line, if you have one, ${previousLineFate(this.deps.settings().chain)}. A backup is written beside the file, and "${hideQuotaTitle(label)}" undoes it.`,
       },
       'Set Up',
     );
@@ -128,3 +129,4 @@ function nodeCommand(): string {
   const node = findNodeOnPath();
   return node ? shellQuote(node) : `ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)}`;
 }
+

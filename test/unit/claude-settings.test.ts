@@ -51,6 +51,16 @@ describe('pointing Claude Code\'s statusLine at agent-ledger, and back', () => {
     assert.ok(again.ok && !again.changed, 'installing twice changes nothing');
   });
 
+  test("the set-up says what becomes of the previous status line, by the previousCommand setting", () => {
+    const said = (['after', 'instead', 'off'] as const).map((chain) => {
+      fs.writeFileSync(settings, ORIGINAL);
+      const message = installStatusLine(settings, OURS, ledger, chain).message;
+      uninstallStatusLine(ledger);
+      return message.replace(/^.*status line /, '');
+    });
+    assert.deepEqual(said, ['is shown below it.', 'is shown instead of it (the quota is still recorded).', 'is kept in the backup but not run.']);
+  });
+
   test('undo restores the file exactly', () => {
     fs.writeFileSync(settings, ORIGINAL);
     installStatusLine(settings, OURS, ledger, 'after');
