@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../core/log';
 import { removeTempFiles } from './atomic-file';
@@ -5,7 +6,7 @@ import { LedgerDb } from './ledger-db';
 import {
   chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
 } from './ledger-files';
-import { claimLedgerFolder, monthFileName, stateFileName, type LedgerLocation } from './ledger-layout';
+import { BACKUP_DIR, claimLedgerFolder, monthFileName, stateFileName, type LedgerLocation } from './ledger-layout';
 import { emptyManifest, manifestFiles, type Manifest, type MonthEntry } from './manifest';
 import { defaultMigrationsDir, migrate, readMigrations } from './migrations';
 import { MonthSegments } from './month-segments';
@@ -76,12 +77,12 @@ export class Ledger {
     const { log } = options;
     if (!options.readOnly) {
       claimLedgerFolder(dir);
-      const removed = removeTempFiles(dir);
+      const removed = removeTempFiles(dir) + removeTempFiles(path.join(dir, BACKUP_DIR));
       if (removed) log.info(`removed ${removed} temporary file(s) left by an interrupted save`);
     }
     const choice = chooseManifest(dir, log);
     const manifest = choice.manifest ?? emptyManifest();
-    const state = loadState(dir, manifest, choice.previous, log);
+    const state = loadState(dir, manifest, choice.previous, !!options.readOnly, log);
     const stateOwner = new SQL.Database(state.bytes);
     configureInMemory(stateOwner);
     migrate(stateOwner, readMigrations(defaultMigrationsDir()), log);
@@ -199,13 +200,21 @@ export class Ledger {
     this.recovery.save = true;
   }
 
-  /** A damaged month with no sound twin: its previous version, then the transcripts that still exist. */
+  /**
+   * A damaged month with no sound twin: its previous version (or nothing), then the transcripts that
+   * still exist. The month is written anew by the next save, so the manifest never keeps naming
+   * the damaged file and the older copy it came from is not removed as unreferenced.
+   */
   private fallBackMonth(month: string, entry: MonthEntry): Uint8Array | undefined {
     const aside = this.readOnly ? undefined : keepDamaged(this.dir, entry.name);
     const older = this.previous?.months[month];
     const found = older && older.name !== entry.name ? readChecked(this.dir, older) : undefined;
     this.recovery.rereadSources = true;
     this.recovery.rebuildMarts = true;
+    if (!this.readOnly) {
+      this.months.touch(month);
+      this.recovery.save = true;
+    }
     this.log.error(
       `ledger file ${entry.name} is damaged${aside ? ` (kept as ${aside})` : ''}; ` +
         (found ? 'restored its previous version' : 'no good copy is left') +
@@ -224,14 +233,15 @@ export class Ledger {
   }
 }
 
-function loadState(dir: string, manifest: Manifest, previous: Manifest | undefined, log: Logger): { bytes: Uint8Array | undefined; used: CopyUsed } {
+/** The state's bytes: the file, its twin, else its previous version. A read-only open changes nothing on disk (the writer repairs). */
+function loadState(dir: string, manifest: Manifest, previous: Manifest | undefined, readOnly: boolean, log: Logger): { bytes: Uint8Array | undefined; used: CopyUsed } {
   if (!manifest.state.name) return { bytes: undefined, used: 'primary' };
   const found = readChecked(dir, manifest.state);
   if (found) {
     if (found.used === 'backup') log.warn(`ledger file ${manifest.state.name} failed its check; restored from its backup copy`);
     return found;
   }
-  const aside = keepDamaged(dir, manifest.state.name);
+  const aside = readOnly ? undefined : keepDamaged(dir, manifest.state.name);
   log.error(`ledger state ${manifest.state.name} is damaged${aside ? ` (kept as ${aside})` : ''}`);
   const older = previous?.state.name && previous.state.name !== manifest.state.name ? readChecked(dir, previous.state) : undefined;
   return older ? { bytes: older.bytes, used: 'previous' } : { bytes: undefined, used: 'none' };

@@ -108,6 +108,71 @@ describe('history outlives the transcripts: 60 days, the first 30 deleted, the n
   }
 });
 
+describe('a damaged month without its twin', () => {
+  test('its previous version is restored, saved anew and kept across restarts (the older file is not dropped)', async () => {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    let { engine } = await memoryEngine(ledger);
+    const first = dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'mA', requestId: 'rA', ts: '2026-01-10T10:00:00Z', input: 100, output: 10 })]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    const firstSave = daily(engine);
+    const second = dir.write(dir.claudePath('-w/b.jsonl'), [claudeAssistant({ messageId: 'mB', requestId: 'rB', ts: '2026-01-11T10:00:00Z', input: 200, output: 20 })]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save(); // January again: its previous version is the first save's
+    engine.close();
+    // Transcripts gone; the newest January damaged before its twin was written (or with it).
+    fs.rmSync(first);
+    fs.rmSync(second);
+    const january: string = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8')).months['2026-01'].name;
+    damage(path.join(ledger, january));
+    fs.rmSync(path.join(ledger, BACKUP_DIR, `${january}.gz`), { force: true });
+
+    const reopened = await memoryEngine(ledger);
+    engine = reopened.engine;
+    try {
+      await engine.ingest({ roots: dir.roots });
+      engine.rebuildMarts();
+      engine.save();
+      engine.backUp();
+      assert.deepEqual(daily(engine), firstSave, 'the previous version: all that is left of January');
+      assert.ok(reopened.log.lines.some((l) => l.includes(`${january} is damaged`) && l.includes('restored its previous version')), reopened.log.lines.join('\n'));
+      engine.close();
+      engine = (await memoryEngine(ledger)).engine;
+      engine.rebuildMarts(); // from the month's events, not only the saved marts
+      assert.deepEqual(daily(engine), firstSave, 'the restored month was saved, and survives a restart');
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+});
+
+describe('a reading window never changes the ledger', () => {
+  test('opening read-only a ledger whose state or newest month is damaged leaves every file as it was', async () => {
+    for (const victim of ['state', 'month'] as const) {
+      const dir = new TranscriptDir();
+      const ledger = tempLedgerDir();
+      const { engine } = await memoryEngine(ledger);
+      dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'm1', requestId: 'r1', ts: '2026-11-20T10:00:00Z', output: 5 })]);
+      await engine.ingest({ roots: dir.roots });
+      engine.commit(); // committed; the twins come 20 s later
+      const manifest = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8'));
+      damage(path.join(ledger, victim === 'state' ? manifest.state.name : manifest.months['2026-11'].name));
+      const snapshot = () => fs.readdirSync(ledger).sort().map((name) => [name, fs.statSync(path.join(ledger, name)).mtimeMs]);
+      const before = snapshot();
+      const reader = await memoryEngine(ledger, { readOnly: true });
+      reader.engine.readers.dailyByModel();
+      reader.engine.rebuildMarts(); // in memory: reads the damaged month too
+      assert.deepEqual(snapshot(), before, `the ${victim} file was left for the writer to repair`);
+      assert.ok(reader.log.lines.some((l) => /damaged/.test(l)), 'the reader says what it found');
+      reader.engine.close();
+      engine.close();
+      dir.dispose();
+    }
+  });
+});
+
 describe('each month segment stands alone', () => {
   test('after saves that add to a month, its segment names every session, project and model its events use', async () => {
     const dir = new TranscriptDir('agent-ledger-dims-');

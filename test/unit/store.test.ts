@@ -111,10 +111,13 @@ describe('atomic files and a full disk', () => {
     const ledger = path.join(base, 'ledger');
     (await memoryEngine(ledger)).engine.close();
     fs.writeFileSync(path.join(ledger, 'state.g7.sqlite.tmp-4242-abcdef'), 'half a save');
+    fs.mkdirSync(path.join(ledger, 'backup'), { recursive: true });
+    fs.writeFileSync(path.join(ledger, 'backup', 'state.g7.sqlite.gz.tmp-4242-abcdef'), 'half a twin');
     const { engine, log } = await memoryEngine(ledger);
     engine.close();
     assert.deepEqual(fs.readdirSync(ledger).filter((f) => f.includes('.tmp-')), []);
-    assert.ok(log.has('info', 'removed 1 temporary file'), log.lines.join('\n'));
+    assert.deepEqual(fs.readdirSync(path.join(ledger, 'backup')).filter((f) => f.includes('.tmp-')), [], 'and in backup/');
+    assert.ok(log.has('info', 'removed 2 temporary file'), log.lines.join('\n'));
   });
 });
 
