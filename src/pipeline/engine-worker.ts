@@ -42,13 +42,14 @@ const handlers: Handlers = {
   },
 };
 
+/** Opens the ledger; any failure (a folder that is not a ledger, an unreadable file) is reported once as `fatal`. */
 async function start(init: EngineInit): Promise<void> {
-  live = new LiveLedger({ ledgerDir: init.ledgerDir, timeZone: init.timeZone, log, ingest: init.ingest });
-  live.on('changed', () => emit({ type: 'changed' }));
-  live.on('role', (role) => emit({ type: 'role', role }));
-  live.on('progress', (progress) => emit({ type: 'progress', progress }));
   indexing = new AbortController();
   try {
+    live = new LiveLedger({ ledgerDir: init.ledgerDir, timeZone: init.timeZone, log, ingest: init.ingest });
+    live.on('changed', () => emit({ type: 'changed' }));
+    live.on('role', (role) => emit({ type: 'role', role }));
+    live.on('progress', (progress) => emit({ type: 'progress', progress }));
     await live.start(indexing.signal);
     if (indexing.signal.aborted) log.warn('first indexing cancelled; what was read is kept, the rest is read on the next refresh');
     emit({ type: 'ready', role: live.role });
