@@ -1,32 +1,41 @@
 import type { AgentId } from '../core/usage';
 import { nanosToUsd } from '../pricing/nanos';
 import type { Ledger } from '../store/ledger';
+import { LedgerDb } from '../store/ledger-db';
 import { monthOf } from '../store/month';
 import { displayModel } from './ccusage-format';
 import { BLOCK_MS, type BlockEntry } from './session-blocks';
 
-interface RequestRow { ts: number; model: string; speed: string; i: number; o: number; w: number; r: number; c: number }
+interface RequestRow { ts: number; model: number; fast: number; session: number; i: number; o: number; w: number; r: number; c: number; last: number }
 
 /**
- * A request's counted snapshot: its +1 row, less a withdrawal (which carries the same key and
- * time), so a (key, time) group with a positive count is one request kept at that time.
+ * A request's counted snapshot in one month: its +1 row, less a withdrawal (which carries the
+ * same key and time), so a (key, time) group with a positive count is one request kept at that time.
  */
-const REQUESTS = `SELECT e.ts, m.name AS model, CASE WHEN e.attrs & 1 THEN 'fast' ELSE 'standard' END AS speed,
-    SUM(e.input) AS i, SUM(e.output) AS o, SUM(e.cache_write_5m + e.cache_write_1h) AS w, SUM(e.cache_read) AS r,
-    SUM(e.cost_nanos) AS c, MAX(e.id) AS last
-  FROM seg.usage_events e JOIN main.dim_model m ON m.id = e.model_id JOIN main.dim_session s ON s.id = e.session_id
-  WHERE e.ts >= ? AND (? IS NULL OR s.agent = ?)
-  GROUP BY e.req, e.ts HAVING SUM(e.message_delta) > 0`;
+const MONTH_REQUESTS = `SELECT ts, MAX(model_id) AS model, MAX(attrs & 1) AS fast, MAX(session_id) AS session,
+    SUM(input) AS i, SUM(output) AS o, SUM(cache_write_5m + cache_write_1h) AS w, SUM(cache_read) AS r,
+    SUM(cost_nanos) AS c, MAX(id) AS last
+  FROM usage_events WHERE ts >= ? GROUP BY req, ts HAVING SUM(message_delta) > 0`;
 
-/** Every request counted since `sinceMs` (all history when absent), oldest first: what blocks are made of. */
+/**
+ * Every request counted since `sinceMs` (all history when absent), oldest first: what blocks are made of.
+ * Each month is queried on its own database and the names joined here: it needs no ATTACH, so it can
+ * run between the files of an ingest, inside its open transaction.
+ */
 export function blockEntries(ledger: Ledger, options: { sinceMs?: number; agent?: AgentId } = {}): BlockEntry[] {
   const since = options.sinceMs ?? 0;
   const months = ledger.months.months().filter((m) => m >= monthOf(since));
-  const rows = months.flatMap((month) =>
-    ledger.withMonthAttached(month, () => ledger.db.all<RequestRow & { last: number }>(REQUESTS, [since, options.agent ?? null, options.agent ?? null])));
+  const models = new Map(ledger.db.all<{ id: number; name: string }>('SELECT id, name FROM dim_model').map((m) => [m.id, m.name]));
+  const agentSessions = options.agent === undefined
+    ? undefined
+    : new Set(ledger.db.all<{ id: number }>('SELECT id FROM dim_session WHERE agent = ?', [options.agent]).map((s) => s.id));
+  const rows = months
+    .flatMap((month) => new LedgerDb(ledger.months.db(month)).all<RequestRow>(MONTH_REQUESTS, [since]))
+    .filter((r) => !agentSessions || agentSessions.has(r.session));
   rows.sort((a, b) => a.ts - b.ts || a.last - b.last);
   return rows.map((r) => ({
-    ts: r.ts, model: displayModel(r.model, r.speed), input: r.i, output: r.o, cacheCreation: r.w, cacheRead: r.r, costUsd: nanosToUsd(r.c),
+    ts: r.ts, model: displayModel(models.get(r.model) ?? 'unknown', r.fast ? 'fast' : 'standard'), input: r.i, output: r.o,
+    cacheCreation: r.w, cacheRead: r.r, costUsd: nanosToUsd(r.c),
   }));
 }
 

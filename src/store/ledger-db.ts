@@ -2,10 +2,7 @@ import type { BindParams, Database, SqlValue } from 'sql.js';
 
 type Row = Record<string, SqlValue>;
 
-/**
- * The working sql.js connection. Its `main` schema is empty; the state file is attached as
- * `st` and month segments as `m_YYYY_MM` (see ledger.ts), so state tables resolve unqualified.
- */
+/** A sql.js connection with transactions, savepoints and rows as objects (the state's, or a month's). */
 export class LedgerDb {
   constructor(readonly sql: Database) {}
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { blockEntries } from '../../src/readers/block-events';
 import { toCcusageBlock } from '../../src/readers/blocks-format';
 import { burnRate, identifyBlocks, projectBlock, recentBlocks, type BlockEntry } from '../../src/readers/session-blocks';
+import { memoryEngine } from '../fixtures/engine-harness';
+import { TranscriptDir } from '../fixtures/transcript-dir';
+import { claudeAssistant, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
 
 const H = 3600_000;
 const T = Date.UTC(2026, 10, 20, 10, 25, 0);
@@ -44,5 +48,40 @@ describe('5-hour blocks (ccusage semantics)', () => {
     assert.deepEqual(blocks.map((b) => b.isActive), [false, false, true]);
     assert.deepEqual(recentBlocks(blocks, T).map((b) => b.isGap), [false]);
     assert.equal(identifyBlocks([entry(T - H)], T - H + 5 * H + 1)[0]!.isActive, false);
+  });
+});
+
+describe('block entries from the ledger', () => {
+  test('can be read between the files of an ingest (the Limits view during a refresh), with the agent filter, and again after', async () => {
+    const dir = new TranscriptDir();
+    const { engine } = await memoryEngine();
+    try {
+      for (let i = 0; i < 4; i++) {
+        dir.write(dir.claudePath(`-w/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: `2026-11-20T1${i}:00:00.000Z`, output: 100 })]);
+      }
+      dir.write(dir.codexPath('sessions/2026/11/20/rollout-2026-11-20T09-00-00-x.jsonl'), [
+        codexMeta('2026-11-20T09:00:00.000Z', 'x'), codexTurnContext('2026-11-20T09:00:01.000Z', 'gpt-5'), codexTokenCount('2026-11-20T09:01:00.000Z', { input: 10, output: 5 }),
+      ]);
+      const during: number[] = [];
+      const failures: string[] = [];
+      await engine.ingest({
+        roots: dir.roots,
+        onProgress: () => {
+          try {
+            during.push(blockEntries(engine.ledger).length);
+          } catch (error) {
+            failures.push((error as Error).message);
+          }
+        },
+      });
+      assert.deepEqual(failures, []);
+      assert.equal(during.at(-1), 5, 'the last file read counts');
+      assert.equal(blockEntries(engine.ledger).length, 5);
+      assert.deepEqual(blockEntries(engine.ledger, { agent: 'claude' }).map((e) => e.model), Array(4).fill('claude-sonnet-4-5-20250929'));
+      assert.equal(blockEntries(engine.ledger, { agent: 'codex', sinceMs: Date.parse('2026-11-20T09:00:00Z') }).length, 1);
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
   });
 });
