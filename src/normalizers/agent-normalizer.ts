@@ -59,8 +59,16 @@ export interface DocumentInput {
   state: unknown;
 }
 
+/** A damaged entry of a whole document or database: its index and what is wrong (never its content). */
+export interface InvalidItem {
+  offset: number;
+  kind: string;
+}
+
 export interface DocumentRead {
   records: UsageRecord[];
+  /** Entries left out as damaged (see `eachSound`). */
+  invalid?: InvalidItem[];
   /** Plain JSON kept with the file for its next read (what was counted, when the next read needs it). */
   state?: unknown;
 }
@@ -195,6 +203,40 @@ export function tokenCount(value: unknown, limit = MAX_TOKENS_PER_REQUEST): numb
   if (value === undefined || value === null) return 0;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < limit) return value;
   throw new RejectedLine('token count out of range');
+}
+
+/** Usage from before this or from this on is damage, not history (and has no month file name). */
+const EARLIEST_USAGE_MS = Date.UTC(2000, 0, 1);
+const LATEST_USAGE_MS = Date.UTC(2100, 0, 1);
+
+/** The time of a usage record: a line that carries usage without a sound time is rejected, never dropped silently. */
+export function usageTime(ms: number | undefined): number {
+  if (ms === undefined) throw new RejectedLine('missing or invalid timestamp');
+  if (ms < EARLIEST_USAGE_MS || ms >= LATEST_USAGE_MS) throw new RejectedLine('timestamp out of range');
+  return ms;
+}
+
+/**
+ * Maps the items of a whole document (or a database's rows): an item whose data is damaged
+ * (`RejectedLine`) is left out and noted in `invalid` by its index, and the others still count.
+ */
+export function eachSound<T, R>(
+  items: readonly T[],
+  read: (item: T, index: number) => R | undefined,
+  invalid: InvalidItem[],
+  offsetOf: (item: T, index: number) => number = (_item, index) => index,
+): R[] {
+  const out: R[] = [];
+  items.forEach((item, index) => {
+    try {
+      const result = read(item, index);
+      if (result !== undefined) out.push(result);
+    } catch (error) {
+      if (!(error instanceof RejectedLine)) throw error;
+      invalid.push({ offset: offsetOf(item, index), kind: error.kind });
+    }
+  });
+  return out;
 }
 
 export function parseTimestamp(value: unknown): number | undefined {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { TokenCounts, UsageRecord } from '../core/usage';
-import { asObject, asString, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+import { asObject, asString, parseTimestamp, tokenCount, usageTime, type AgentNormalizer } from './agent-normalizer';
 import { claudeStatusLine } from './claude-status-line';
 
 const SUBAGENTS_FOLDER = /(^|[\\/])subagents([\\/]|$)/;
@@ -47,8 +47,7 @@ export const claudeNormalizer: AgentNormalizer<null> = {
     const usage = asObject(message?.usage);
     const model = asString(message?.model);
     if (!message || !usage || !model || model === '<synthetic>') return undefined;
-    const ts = parseTimestamp(entry.timestamp);
-    if (ts === undefined) return undefined;
+    const ts = usageTime(parseTimestamp(entry.timestamp));
 
     const messageId = asString(message.id);
     const requestId = asString(entry.requestId);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RecordFlag, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, asUsd, NO_LINES, parseEpochOrIso, tokenCount, type AgentNormalizer, type DocumentFileSet } from './agent-normalizer';
+import { asObject, asString, asUsd, eachSound, NO_LINES, parseEpochOrIso, tokenCount, usageTime, type AgentNormalizer, type DocumentFileSet, type InvalidItem } from './agent-normalizer';
 import { HISTORY_FILE, HISTORY_ITEM_FILE, TASK_METADATA_FILE, taskMetadataModels, taskWorkspace } from './task-sidecars';
 import { taskStoreFileSet } from './task-store';
 
@@ -36,13 +36,10 @@ const sdkSessions: DocumentFileSet = {
     const sessionId = asString(session?.sessionId) ?? path.basename(input.path, '.messages.json');
     const manifest = parseManifest(input.sidecars[`${path.basename(input.path, '.messages.json')}.json`]);
     const fallbackTs = parseEpochOrIso(session?.updated_at);
-    const records: UsageRecord[] = [];
     const messages = Array.isArray(session?.messages) ? session.messages : [];
-    messages.forEach((value, index) => {
-      const record = sdkRecord(asObject(value), index, sessionId, manifest, fallbackTs);
-      if (record) records.push(record);
-    });
-    return { records };
+    const invalid: InvalidItem[] = [];
+    const records = eachSound(messages, (value, index) => sdkRecord(asObject(value), index, sessionId, manifest, fallbackTs), invalid);
+    return { records, invalid };
   },
 };
 
@@ -74,8 +71,7 @@ function sdkRecord(message: Record<string, unknown> | undefined, index: number, 
   const metrics = asObject(message?.metrics);
   const id = asString(message?.id);
   if (!message || message.role !== 'assistant' || !metrics || !id) return undefined;
-  const ts = parseEpochOrIso(message.ts) ?? fallbackTs;
-  if (ts === undefined) return undefined;
+  const ts = usageTime(parseEpochOrIso(message.ts) ?? fallbackTs);
   const model = asString(asObject(message.modelInfo)?.id) ?? manifest.model;
   return {
     agent: AGENT,

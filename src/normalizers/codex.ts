@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { RecordFlag, type Speed, type UsageRecord } from '../core/usage';
 import { forkReplay, isInherited, onTurnStarted, type ForkReplay } from './codex-fork';
-import { asObject, asString, MAX_TOKENS_PER_REQUEST, parseTimestamp, RejectedLine, tokenCount, type AgentNormalizer } from './agent-normalizer';
+import { asObject, asString, MAX_TOKENS_PER_REQUEST, parseTimestamp, RejectedLine, tokenCount, usageTime, type AgentNormalizer } from './agent-normalizer';
 import { codexLimits } from './codex-limits';
 
 const CODEX_FALLBACK_MODEL = 'gpt-5';
@@ -118,8 +118,8 @@ function tokenCountRecord(
   state: CodexFileState,
 ): UsageRecord | undefined {
   const info = asObject(payload.info);
-  const ts = parseTimestamp(entry.timestamp);
-  if (!info || ts === undefined) return undefined;
+  if (!info) return undefined;
+  const ts = usageTime(parseTimestamp(entry.timestamp));
   const totals = readTotals(info.total_token_usage, SESSION_TOTAL_LIMIT);
   const last = readTotals(info.last_token_usage, MAX_TOKENS_PER_REQUEST);
   if (!totals && !last) return undefined;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RecordFlag, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, folderAbove, parseTimestamp, tokenCount, type AgentNormalizer, type DocumentFileSet, type LineFileSet } from './agent-normalizer';
+import { asObject, asString, eachSound, folderAbove, parseTimestamp, tokenCount, usageTime, type AgentNormalizer, type DocumentFileSet, type InvalidItem, type LineFileSet } from './agent-normalizer';
 
 /** What a Gemini JSONL session told us in its first (metadata) line. */
 export interface GeminiFileState {
@@ -30,12 +30,9 @@ const legacySessions: DocumentFileSet = {
     const session = asObject(document);
     const messages = Array.isArray(session?.messages) ? session.messages : [];
     const sessionId = asString(session?.sessionId) ?? path.basename(input.path, '.json');
-    const records: UsageRecord[] = [];
-    messages.forEach((message, index) => {
-      const record = messageRecord(message, index, sessionId, input.path);
-      if (record) records.push(record);
-    });
-    return { records };
+    const invalid: InvalidItem[] = [];
+    const records = eachSound(messages, (message, index) => messageRecord(message, index, sessionId, input.path), invalid);
+    return { records, invalid };
   },
 };
 
@@ -77,8 +74,7 @@ function messageRecord(value: unknown, offset: number, sessionId: string, filePa
   const tokens = asObject(message?.tokens);
   const id = asString(message?.id);
   if (!message || message.type !== 'gemini' || !tokens || !id) return undefined;
-  const ts = parseTimestamp(message.timestamp);
-  if (ts === undefined) return undefined;
+  const ts = usageTime(parseTimestamp(message.timestamp));
   const model = asString(message.model);
   return {
     agent: AGENT,

@@ -5,7 +5,7 @@
  * database row share the message id, so a message in both counts once.
  */
 import { RecordFlag, type AgentId, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, asUsd, parseEpochOrIso, tokenCount, type SqliteFileSet } from './agent-normalizer';
+import { asObject, asString, asUsd, parseEpochOrIso, tokenCount, usageTime, type SqliteFileSet } from './agent-normalizer';
 
 export interface MessageContext {
   agent: AgentId;
@@ -23,8 +23,8 @@ export function opencodeRecord(value: unknown, context: MessageContext): UsageRe
   if (!data || !tokens || (data.role !== undefined && data.role !== 'assistant')) return undefined;
   const id = asString(data.id) ?? context.id;
   const time = asObject(data.time);
-  const ts = parseEpochOrIso(time?.created);
-  if (!id || ts === undefined) return undefined;
+  if (!id) return undefined;
+  const ts = usageTime(parseEpochOrIso(time?.created));
   const nested = asObject(data.model);
   const model = asString(data.modelID) ?? asString(nested?.id);
   const cost = asUsd(data.cost);

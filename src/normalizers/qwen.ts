@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { RecordFlag, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, folderAbove, NO_LINES, parseTimestamp, tokenCount, type AgentNormalizer } from './agent-normalizer';
+import { asObject, asString, folderAbove, NO_LINES, parseTimestamp, tokenCount, usageTime, type AgentNormalizer } from './agent-normalizer';
 
 const AGENT = 'qwen';
 
@@ -27,8 +27,7 @@ export const qwenNormalizer: AgentNormalizer<null> = {
     const entry = asObject(line);
     const usage = asObject(entry?.usageMetadata);
     if (!entry || entry.type !== 'assistant' || !usage) return undefined;
-    const ts = parseTimestamp(entry.timestamp);
-    if (ts === undefined) return undefined;
+    const ts = usageTime(parseTimestamp(entry.timestamp));
     const model = asString(entry.model);
     const uuid = asString(entry.uuid);
     return {

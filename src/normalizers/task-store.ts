@@ -16,7 +16,7 @@
  */
 import * as path from 'node:path';
 import { RecordFlag, type AgentId, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, asUsd, parseEpochOrIso, tokenCount, type DocumentFileSet, type DocumentInput, type DocumentRead } from './agent-normalizer';
+import { asObject, asString, asUsd, eachSound, parseEpochOrIso, tokenCount, usageTime, type DocumentFileSet, type DocumentInput, type DocumentRead, type InvalidItem } from './agent-normalizer';
 
 /** How the agent's `tokensIn` relates to the cache counts (agents.md §1.3 T1). */
 export type InputSemantics = 'cline' | 'roo';
@@ -39,6 +39,8 @@ export interface TaskFileState {
 
 interface UsageMessage {
   kind: 'request' | 'subagents' | 'deleted';
+  /** Its place in the document. */
+  index: number;
   ts: number;
   info: Record<string, unknown>;
   message: Record<string, unknown>;
@@ -67,7 +69,8 @@ export function taskStoreFileSet(
 function readTaskFile(document: unknown, input: DocumentInput, options: TaskStoreOptions): DocumentRead {
   const taskId = path.basename(path.dirname(input.path));
   const previous = (input.state as TaskFileState | undefined)?.counted ?? {};
-  const messages = usageMessages(document);
+  const invalid: InvalidItem[] = [];
+  const messages = usageMessages(document, invalid, options.semantics);
   const project = options.projectOf(input) ?? 'unknown';
   const records: UsageRecord[] = [];
   let requestIndex = 0;
@@ -84,7 +87,7 @@ function readTaskFile(document: unknown, input: DocumentInput, options: TaskStor
   records.push(...checkpointTotals(messages, records, previous, taskId, options, lastModel, project));
   const counted: TaskFileState['counted'] = {};
   for (const r of records) counted[r.key] = [r.ts, r.tokens.input, r.tokens.output, r.tokens.cacheWrite5m, r.tokens.cacheRead];
-  return { records, state: { counted } satisfies TaskFileState };
+  return { records, invalid, state: { counted } satisfies TaskFileState };
 }
 
 /** Each `deleted_api_reqs` total, less what we had already counted of the requests it covers. */
@@ -155,27 +158,29 @@ function baseRecord(usage: UsageMessage, taskId: string, options: TaskStoreOptio
  * `api_req_finished` message after its `api_req_started`: they are merged into it. A placeholder
  * that never received counts is skipped; a cancelled or failed request with counts is kept.
  */
-function usageMessages(document: unknown): UsageMessage[] {
+function usageMessages(document: unknown, invalid: InvalidItem[], semantics: InputSemantics): UsageMessage[] {
   const list = Array.isArray(document) ? document : [];
   const out: UsageMessage[] = [];
   let open: UsageMessage | undefined;
-  for (const value of list) {
+  for (const [index, value] of list.entries()) {
     const message = asObject(value);
     if (!message || message.type !== 'say') continue;
-    const ts = parseEpochOrIso(message.ts);
+    const ts = parseEpochOrIso(message.ts) ?? NaN; // checked below, once its counts are known
     const info = asObject(parseText(message.text));
-    if (ts === undefined || !info) continue;
+    if (!info) continue;
     if (message.say === 'api_req_finished' && open && !hasCounts(open.info)) {
       open.info = { ...open.info, ...info };
       continue;
     }
     const kind = message.say === 'api_req_started' ? 'request' : message.say === 'subagent_usage' ? 'subagents' : message.say === 'deleted_api_reqs' ? 'deleted' : undefined;
     if (!kind) continue;
-    const usage: UsageMessage = { kind, ts, info, message };
+    const usage: UsageMessage = { kind, index, ts, info, message };
     out.push(usage);
     open = kind === 'request' ? usage : undefined;
   }
-  return out.filter((u) => hasCounts(u.info));
+  // A message with damaged counts or time is left out (and reported); the task's others still count.
+  const sound = (u: UsageMessage) => (tokensOf(u.info, u.message, semantics), usageTime(Number.isNaN(u.ts) ? undefined : u.ts), u);
+  return eachSound(out.filter((u) => hasCounts(u.info)), sound, invalid, (u) => u.index);
 }
 
 function parseText(text: unknown): unknown {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { Logger } from '../core/log';
-import type { AnyNormalizer } from '../normalizers/agent-normalizer';
+import type { AnyNormalizer, FileKind } from '../normalizers/agent-normalizer';
 import { fingerprint, identityOf } from '../sources/file-fingerprint';
 import type { TranscriptFile } from '../sources/file-listing';
 import { planRead, type FileMemory, type ReadPlan } from '../sources/read-plan';
@@ -10,7 +10,7 @@ import type { EventWriter } from '../store/event-writer';
 import type { LedgerDb } from '../store/ledger-db';
 import { recordLimits } from '../store/limit-store';
 import type { Statements } from '../store/statement-cache';
-import type { ParsedFile, ParseRequest, ParseResult } from './parse-file';
+import type { InvalidLine, ParsedFile, ParseRequest, ParseResult } from './parse-file';
 
 export interface FileOutcome {
   plan: 'unchanged' | 'append' | 'restart' | 'vanished' | 'unreadable' | 'failed';
@@ -142,11 +142,14 @@ export function recordFile(
   return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount, limitReadings };
 }
 
+function describeInvalid(kind: FileKind, line: InvalidLine): string {
+  if (kind === 'lines') return `${line.kind} at byte ${line.offset} skipped`;
+  if (line.wholeFile) return `unreadable ${kind} skipped until it changes (${line.kind})`;
+  return `${line.kind} in entry ${line.offset}: that entry is skipped until the file changes, the others count`;
+}
+
 function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void {
-  for (const line of parsed.invalid) {
-    const what = file.root.kind === 'lines' ? `${line.kind} at byte ${line.offset} skipped` : `unreadable ${file.root.kind} skipped until it changes (${line.kind})`;
-    log.warn(`${file.path}: ${what}`);
-  }
+  for (const line of parsed.invalid) log.warn(`${file.path}: ${describeInvalid(file.root.kind, line)}`);
   if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid lines skipped in all`);
 }
 

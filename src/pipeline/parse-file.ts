@@ -20,9 +20,12 @@ export interface ParseRequest {
 }
 
 export interface InvalidLine {
+  /** The line's byte offset; in a whole document or database, the entry's index. */
   offset: number;
   /** What is wrong with the line, in a few words: never its content (the parser's message may quote it). */
   kind: string;
+  /** The whole document or database could not be read (not one entry of it). */
+  wholeFile?: boolean;
 }
 
 export interface ParsedFile {

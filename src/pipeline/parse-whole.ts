@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import type { UsageRecord } from '../core/usage';
-import { fileSetsOf, type DocumentFileSet, type SqliteFileSet } from '../normalizers/agent-normalizer';
+import { eachSound, fileSetsOf, RejectedLine, type DocumentFileSet, type DocumentRead, type InvalidItem, type SqliteFileSet } from '../normalizers/agent-normalizer';
 import { normalizerFor } from '../normalizers/registry';
 import { applyWal } from '../sources/sqlite-wal';
 import { readIfPresent, statWholeFile, walPathOf, type WholeFileStat } from '../sources/whole-file';
@@ -41,8 +41,15 @@ export function parseDocument(request: ParseRequest): ParseResult {
   }
   const sidecars: Record<string, string | undefined> = {};
   for (const name of set.sidecars?.(request.path) ?? []) sidecars[name] = readIfPresent(path.join(path.dirname(request.path), name))?.toString('utf8');
-  const read = set.read(document, { path: request.path, sidecars, state: request.state });
-  return parsed({ ...stat, size: bytes.length }, read.records, read.state ?? null);
+  let read: DocumentRead;
+  try {
+    read = set.read(document, { path: request.path, sidecars, state: request.state });
+  } catch (error) {
+    // Damage the file set's reader did not pin on one entry: the document counts as one invalid entry.
+    if (!(error instanceof RejectedLine)) throw error;
+    return invalid({ ...stat, size: bytes.length }, error.kind, request.state ?? null);
+  }
+  return parsed({ ...stat, size: bytes.length }, read.records, read.state ?? null, read.invalid);
 }
 
 /**
@@ -65,14 +72,13 @@ export async function parseSqlite(request: ParseRequest): Promise<ParseResult> {
   } catch (error) {
     return invalid(stat, 'not a readable SQLite database', { since });
   }
-  const records: UsageRecord[] = [];
   let watermark = since;
-  for (const row of rows) {
+  const damaged: InvalidItem[] = [];
+  const records = eachSound(rows, (row) => {
     watermark = Math.max(watermark, set.watermark(row));
-    const record = set.readRow(row, request.path);
-    if (record) records.push(record);
-  }
-  return parsed(stat, records, { since: watermark } satisfies SqliteState);
+    return set.readRow(row, request.path);
+  }, damaged);
+  return parsed(stat, records, { since: watermark } satisfies SqliteState, damaged);
 }
 
 /**
@@ -121,17 +127,20 @@ function readOrThrowMissing(filePath: string): Buffer {
   return bytes;
 }
 
-function parsed(stat: WholeFileStat, records: UsageRecord[], state: unknown): ParseResult {
-  return { ok: true, file: wholeFile(stat, records, [], state) };
+function parsed(stat: WholeFileStat, records: UsageRecord[], state: unknown, damaged: InvalidItem[] = []): ParseResult {
+  return { ok: true, file: wholeFile(stat, records, damaged, state) };
 }
 
 function invalid(stat: WholeFileStat, message: string, state: unknown = null): ParseResult {
-  return { ok: true, file: wholeFile(stat, [], [{ offset: 0, kind: message }], state) };
+  return { ok: true, file: wholeFile(stat, [], [{ offset: 0, kind: message, wholeFile: true }], state) };
 }
+
+/** At most this many damaged entries are described in the log (all are counted). */
+const MAX_INVALID_KEPT = 3;
 
 function wholeFile(stat: WholeFileStat, records: UsageRecord[], invalidAt: ParsedFile['invalid'], state: unknown): ParsedFile {
   return {
-    records, endOffset: stat.size, bytesRead: stat.size, invalid: invalidAt, invalidCount: invalidAt.length, state,
+    records, endOffset: stat.size, bytesRead: stat.size, invalid: invalidAt.slice(0, MAX_INVALID_KEPT), invalidCount: invalidAt.length, state,
     headHash: '', size: stat.size, mtimeMs: stat.mtimeMs, identity: stat.identity, limits: [],
   };
 }
