@@ -115,6 +115,9 @@ function checkpointTotals(
   }
   return totals.map((total) => {
     const record = baseRecord(total, taskId, options, model, project);
+    // A total is settled the first time it is counted: read again without our memory of the
+    // task (after a ledger repair), nothing would be subtracted and it would grow.
+    record.repeat = 'once';
     const stored = previous[record.key];
     if (stored) {
       record.tokens = countsToTokens(stored.slice(1));

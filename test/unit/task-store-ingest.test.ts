@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { RecordFlag } from '../../src/core/usage';
 import { AgentDir, agentTotals, SAMPLES } from '../fixtures/agent-dir';
-import { eventsDb, ledgerPerTest } from '../fixtures/engine-harness';
+import { eventsDb, ledgerPerTest, memoryEngine } from '../fixtures/engine-harness';
 
 const CLINE = 'saoudrizwan.claude-dev';
 const ROO = 'rooveterinaryinc.roo-cline';
@@ -45,6 +45,24 @@ describe('Cline legacy task store', () => {
     await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.input, t.output], [60, 6], 'requests 2 and 3 were counted already; their total is not counted again');
+  });
+
+  test('a checkpoint restore counted once stays as counted when a ledger repair reads the task again from nothing', async () => {
+    const three = [req(1, usage(10, 1), cline('claude-sonnet-4-5')), req(2, usage(20, 2), cline('claude-sonnet-4-5')), req(3, usage(30, 3), cline('claude-sonnet-4-5'))];
+    const ledger = ctx.engine.ledger.dir;
+    ctx.dir.writeJson(file(), three);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.engine.save();
+    ctx.dir.replaceJson(file(), [three[0], say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.engine.save();
+    ctx.engine.close();
+    fs.writeFileSync(path.join(ledger, 'manifest.json'), '{damaged');
+    const reopened = await memoryEngine(ledger);
+    ctx.engine = reopened.engine; // closed after the test
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.ok(reopened.log.has('error', 'manifest'), 'the repair happened');
+    assert.deepEqual([totals().input, totals().output], [60, 6], 'the total is not counted again');
   });
 
   test('a checkpoint restore whose requests we never saw: the total is all we have, and it counts', async () => {
