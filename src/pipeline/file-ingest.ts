@@ -77,6 +77,7 @@ export function planFile(stored: StoredFile | undefined, normalizer: AnyNormaliz
       kind: 'lines',
       from,
       state: plan.kind === 'append' && stored?.parserState ? JSON.parse(stored.parserState) : undefined,
+      expect: plan.kind === 'append' && stored ? { identity: stored.identity, headHash: stored.headHash } : undefined,
     },
   };
 }
@@ -134,6 +135,7 @@ export function recordFile(
     return { plan: 'failed', bytes: 0, invalidLines: 0 };
   }
   const parsed = result.file;
+  if (parsed.restarted) log.info(`${file.path} was replaced or rewritten while being read; read again from the start (requests already counted are not counted again)`);
   logInvalid(file, parsed, log);
   const fileId = plan.stored?.id ?? insertFile(statements, file.path, plan.request.agent);
   for (const record of parsed.records) writer.write(record);

@@ -17,6 +17,11 @@ export interface ParseRequest {
   from: number;
   /** The normalizer's saved per-file state; undefined starts afresh. */
   state: unknown;
+  /**
+   * For an append: the file as planned (its identity, and the fingerprint of the bytes before
+   * `from`). A file replaced or rewritten since is read from the start instead.
+   */
+  expect?: { identity: string; headHash: string };
 }
 
 export interface InvalidLine {
@@ -41,6 +46,8 @@ export interface ParsedFile {
   size: number;
   mtimeMs: number;
   identity: string;
+  /** Set when the file had been replaced or rewritten since it was planned, and was read from the start. */
+  restarted?: boolean;
 }
 
 export type ParseResult = { ok: true; file: ParsedFile } | { ok: false; message: string; code?: string };
@@ -69,7 +76,9 @@ export function parseFile(request: ParseRequest): ParseResult {
   }
   try {
     const normalizer = normalizerFor(request.agent);
-    const state = request.state ?? normalizer.initialState(request.path);
+    const restarted = request.from > 0 && !stillAsPlanned(fd, stat, request);
+    const from = restarted ? 0 : request.from;
+    const state = (restarted ? undefined : request.state) ?? normalizer.initialState(request.path);
     const records: UsageRecord[] = [];
     const limits: LimitSnapshot[] = [];
     const invalid: InvalidLine[] = [];
@@ -94,7 +103,7 @@ export function parseFile(request: ParseRequest): ParseResult {
       const readings = normalizer.readLimits?.(parsed, state);
       if (readings) limits.push(...readings);
     };
-    const scan = scanLines(fd, request.from, { markers: markersOf(request.agent), onLine, isWholeLine: isJsonObject, until: stat.size });
+    const scan = scanLines(fd, from, { markers: markersOf(request.agent), onLine, isWholeLine: isJsonObject, until: stat.size });
     for (const offset of scan.oversized) {
       if (++invalidCount <= MAX_INVALID_KEPT) invalid.push({ offset, kind: `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB` });
     }
@@ -103,6 +112,7 @@ export function parseFile(request: ParseRequest): ParseResult {
       file: {
         records, limits: compactReadings(limits), endOffset: scan.endOffset, bytesRead: scan.bytesRead, invalid, invalidCount, state,
         headHash: fingerprint(fd, scan.endOffset), size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), identity: identityOf(stat),
+        ...(restarted ? { restarted } : {}),
       },
     };
   } catch (error) {
@@ -110,6 +120,12 @@ export function parseFile(request: ParseRequest): ParseResult {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Whether the opened file is still the one planned: same identity, same bytes before `from`. */
+function stillAsPlanned(fd: number, stat: fs.Stats, request: ParseRequest): boolean {
+  if (!request.expect) return stat.size >= request.from;
+  return identityOf(stat) === request.expect.identity && stat.size >= request.from && fingerprint(fd, request.from) === request.expect.headHash;
 }
 
 /**

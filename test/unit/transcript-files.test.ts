@@ -16,6 +16,27 @@ describe('transcript files: bad input and changes under us', () => {
     file = ctx.dir.claudePath('-work-app/s1.jsonl');
   });
 
+  test('a file replaced (rename over it) after it was planned as an append, before it is read: read whole, nothing lost', async () => {
+    const other = ctx.dir.claudePath('-work-app/s0.jsonl'); // read before s1
+    ctx.dir.write(other, [msg(1)]);
+    ctx.dir.write(file, [msg(10)]);
+    await ingestAll(ctx.engine, ctx.dir);
+    ctx.dir.append(file, `${msg(100)}\n`); // planned as an append from the old end
+    await ctx.engine.ingest({
+      roots: ctx.dir.roots,
+      workers: 0,
+      onProgress: (p) => {
+        if (p.filesDone !== 1) return;
+        // Between planning and reading s1: it is rewritten whole and renamed into place (Claude Code's resume).
+        fs.writeFileSync(`${file}.tmp`, [msg(1000), msg(10000), msg(100000)].map((l) => `${l}\n`).join(''));
+        fs.renameSync(`${file}.tmp`, file);
+      },
+    });
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 1 + 10 + 1000 + 10000 + 100000, 'every line of the new file counts (100 was never in it)');
+    assert.ok(ctx.log.has('info', 'replaced or rewritten while being read'), ctx.log.lines.join('\n'));
+  });
+
   test('a half-written last line waits until it is complete, then counts once', async () => {
     const full = msg(2);
     ctx.dir.write(file, [msg(1)]);
