@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '../core/log';
+import { RepeatedWarnings, silentLogger, type Logger } from '../core/log';
 import { DayClock, systemTimeZone } from '../core/time';
 import * as path from 'node:path';
 import { martTimeZone, rebuildMarts, refreshMarts, type MartRefresh } from '../marts/refresh';
@@ -39,6 +39,8 @@ export class LedgerEngine {
   private currentReaders: Readers;
   /** Whether anything changed since opening or the last save (so read-only runs need not save). */
   private dirty = false;
+  /** Skipped files and folders are said once, not on every rescan. */
+  private readonly skipped: RepeatedWarnings;
 
   private constructor(
     readonly ledger: Ledger,
@@ -47,6 +49,7 @@ export class LedgerEngine {
   ) {
     this.clock = new DayClock(timeZone);
     this.currentReaders = new Readers(ledger.db, this.clock);
+    this.skipped = new RepeatedWarnings(log);
   }
 
   static async open(options: EngineOptions): Promise<LedgerEngine> {
@@ -81,8 +84,9 @@ export class LedgerEngine {
    * the way (files are checked when first read) is repaired and everything is read again.
    */
   async ingest(options: IngestOptions = {}): Promise<IngestReport & { marts: MartRefresh }> {
-    let report = await ingest(this.ledger, costNanos, this.log, options);
-    if (this.applyRecovery()) report = await ingest(this.ledger, costNanos, this.log, { ...options, onlyPaths: undefined });
+    const withSkipped = { skipped: this.skipped, ...options };
+    let report = await ingest(this.ledger, costNanos, this.log, withSkipped);
+    if (this.applyRecovery()) report = await ingest(this.ledger, costNanos, this.log, { ...withSkipped, onlyPaths: undefined });
     if (report.filesRead > 0 || report.limitReadings > 0) this.dirty = true;
     const marts = this.refreshMarts();
     return { ...report, marts };

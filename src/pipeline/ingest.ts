@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Logger } from '../core/log';
+import type { Logger, RepeatedWarnings } from '../core/log';
 import type { AgentId } from '../core/usage';
 import { fileSetsOf, type AnyNormalizer, type FileSet } from '../normalizers/agent-normalizer';
 import { NORMALIZERS, normalizerFor } from '../normalizers/registry';
@@ -34,6 +34,8 @@ export interface IngestOptions {
   env?: NodeJS.ProcessEnv;
   /** The ledger's folder: its quota-reading files (the status line's) are read too, on every run. */
   ledgerDir?: string;
+  /** Warnings about files and folders skipped, said once across passes (a long-running writer's). */
+  skipped?: RepeatedWarnings;
 }
 
 export interface IngestProgress {
@@ -69,13 +71,14 @@ interface Job {
 export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, options: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
   const db = ledger.db;
-  const { jobs, roots, rootsFound } = planJobs(log, options);
+  const planLog = options.skipped?.logger() ?? log;
+  const { jobs, roots, rootsFound } = planJobs(planLog, options);
   const report: IngestReport = {
     roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0, limitReadings: 0,
     ...zeroCounts(),
   };
   const stored = options.onlyPaths ? undefined : loadStoredFiles(db);
-  const plans = jobs.map((job) => planFile(stored ? stored.get(job.file.path) : loadStoredFile(db, job.file.path), job.normalizer, job.file, log));
+  const plans = jobs.map((job) => planFile(stored ? stored.get(job.file.path) : loadStoredFile(db, job.file.path), job.normalizer, job.file, planLog));
   const reads = new ReadAhead(plans, options.workers, options.threadedFromBytes ?? THREADED_READ_BYTES, log);
   const statements = new Statements(db.sql);
   const writer = new EventWriter({ months: ledger.months, index: ledger.index, statements, price, allocateId: () => ledger.allocateId() });
@@ -109,6 +112,7 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
       }
     }
     if (options.ledgerDir && !report.cancelled) report.limitReadings += ingestLimitSources(db, options.ledgerDir, log);
+    if (!options.onlyPaths && !report.cancelled) options.skipped?.passEnded();
   } finally {
     addCounts(report, writer.counts);
     statements.free();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
@@ -35,6 +36,24 @@ describe('transcript files: bad input and changes under us', () => {
     await ingestAll(ctx.engine, ctx.dir);
     assert.equal(eventTotals(ctx.engine).output, 1 + 10 + 1000 + 10000 + 100000, 'every line of the new file counts (100 was never in it)');
     assert.ok(ctx.log.has('info', 'replaced or rewritten while being read'), ctx.log.lines.join('\n'));
+  });
+
+  test('a pipe and an unreadable folder among the transcripts are said once, not on every rescan, and again once they come back', async () => {
+    ctx.dir.write(file, [msg(1)]);
+    // A link to a named pipe: listed like a file, found to be a pipe only when opened.
+    const fifo = path.join(ctx.dir.base, 'fifo');
+    const pipe = ctx.dir.claudePath('-work-app/pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    fs.symlinkSync(fifo, pipe);
+    const skips = () => ctx.log.lines.filter((l) => l.includes('pipe.jsonl')).length;
+    for (let i = 0; i < 3; i++) await ingestAll(ctx.engine, ctx.dir); // the writer rescans every 30 s
+    assert.equal(skips(), 1, ctx.log.lines.join('\n'));
+    assert.equal(eventTotals(ctx.engine).output, 1, 'the other file counts');
+    fs.rmSync(pipe);
+    await ingestAll(ctx.engine, ctx.dir);
+    fs.symlinkSync(fifo, pipe);
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(skips(), 2, 'said again after a pass without it');
   });
 
   test('a half-written last line waits until it is complete, then counts once', async () => {
