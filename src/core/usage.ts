@@ -30,6 +30,12 @@ export type RepeatRule = 'largest' | 'last' | 'once';
 export interface AliasGroup {
   group: string;
   primary: boolean;
+  /**
+   * When copies may carry new times (a fork copying its parent's history), the earliest time an
+   * earlier copy can have (epoch ms): the store looks for the group from that month on, not only
+   * around the record's own time.
+   */
+  since?: number;
 }
 
 /** Record flags, stored with the event. */

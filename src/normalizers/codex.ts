@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { RecordFlag, type Speed, type UsageRecord } from '../core/usage';
+import { RecordFlag, type AliasGroup, type Speed, type UsageRecord } from '../core/usage';
 import { forkReplay, isInherited, onTurnStarted, type ForkReplay } from './codex-fork';
 import { asObject, asString, MAX_TOKENS_PER_REQUEST, parseTimestamp, RejectedLine, tokenCount, usageTime, type AgentNormalizer } from './agent-normalizer';
 import { codexLimits } from './codex-limits';
@@ -136,7 +136,7 @@ function tokenCountRecord(
     agent: 'codex',
     key: `x:${String(entry.timestamp)}:${resolvedModel}:${turn.input}:${turn.cached}:${turn.output}:${turn.reasoning}:${turn.total}`,
     repeat: 'once',
-    alias: totals ? { group: replayGroup(state, totals), primary: false } : undefined,
+    alias: totals ? replayAlias(state, totals) : undefined,
     sessionId: state.sessionId,
     project: state.cwd || 'unknown',
     model: resolvedModel,
@@ -212,6 +212,22 @@ const UUID_AT_END = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  */
 function replayGroup(state: CodexFileState, t: Totals): string {
   return `x:${state.lineage ?? state.sessionId}:${t.input}:${t.cached}:${t.output}:${t.reasoning}:${t.total}`;
+}
+
+/**
+ * A fork's copies of its parent's events may carry new times, in a later month than the
+ * parent's: the store looks for them from the parent's start, which its id tells (Codex session
+ * ids are UUIDv7s, whose first 48 bits are the creation time in epoch ms).
+ */
+function replayAlias(state: CodexFileState, totals: Totals): AliasGroup {
+  const group = replayGroup(state, totals);
+  const parentStart = state.lineage && state.lineage !== state.sessionId ? uuidV7Time(state.lineage) : undefined;
+  return parentStart === undefined ? { group, primary: false } : { group, primary: false, since: parentStart };
+}
+
+function uuidV7Time(id: string): number | undefined {
+  const v7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-/i.exec(id);
+  return v7 ? parseInt(v7[1]! + v7[2]!, 16) : undefined;
 }
 
 function sessionIdFromName(filePath: string): string {

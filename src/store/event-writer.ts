@@ -75,7 +75,7 @@ export class EventWriter {
       this.writeRepeat(record, this.read(counted));
       return;
     }
-    const group = grp ? this.ctx.index.findGroup(grp, record.ts) : undefined;
+    const group = grp ? this.ctx.index.findGroup(grp, record.ts, record.alias!.since) : undefined;
     if (group && this.writeAliasCopy(record, group)) return;
     this.insert(record, req, grp);
     this.counts.requests++;

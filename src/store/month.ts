@@ -13,6 +13,18 @@ export function monthOf(ts: number): string {
   return month;
 }
 
+/** Every month from `from`'s to `to`'s, oldest first ('YYYY-MM', UTC). */
+export function monthsBetween(from: number, to: number): string[] {
+  const months: string[] = [];
+  const end = monthOf(to);
+  const d = new Date(from);
+  for (let y = d.getUTCFullYear(), m = d.getUTCMonth(); ; m++) {
+    const month = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
+    if (month > end) return months;
+    months.push(month);
+  }
+}
+
 /**
  * Months that may hold an earlier copy of a request seen at `ts`: its own, and the neighbour
  * when `ts` is within two days of a month boundary (a request's copies stay within a day).

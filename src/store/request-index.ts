@@ -2,7 +2,7 @@ import type { Database } from 'sql.js';
 import { HashIndex } from './hash-index';
 import type { Hash64 } from './key-hash';
 import type { MonthSegments } from './month-segments';
-import { candidateMonths } from './month';
+import { candidateMonths, monthsBetween } from './month';
 
 /** Where a request's counted snapshot is: its +1 row. */
 export interface RowRef {
@@ -45,9 +45,11 @@ export class RequestIndex {
     return undefined;
   }
 
-  findGroup(h: Hash64, ts: number): GroupRef | undefined {
+  /** The group's counted copy near `ts`, or from `since` on when its copies may carry new times. */
+  findGroup(h: Hash64, ts: number, since?: number): GroupRef | undefined {
     let found: GroupRef | undefined;
-    for (const month of candidateMonths(ts)) {
+    const months = since === undefined || since >= ts ? candidateMonths(ts) : [...new Set([...candidateMonths(ts), ...monthsBetween(since, ts)])];
+    for (const month of months) {
       const value = this.monthIndex(month)?.groups.get(h);
       if (value === undefined) continue;
       const ref = { month, id: Math.floor(value / 2), primary: value % 2 === 1 };
