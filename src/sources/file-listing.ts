@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import type { FileSet } from '../normalizers/agent-normalizer';
+import { realPathOrSelf } from '../core/real-path';
 import type { TranscriptRoot } from './roots';
 
 export interface TranscriptFile {
@@ -19,7 +20,7 @@ export interface TranscriptFile {
 export function listTranscripts(root: TranscriptRoot, set: FileSet, fileRank: (relative: string) => number, log: Logger): TranscriptFile[] {
   const files: TranscriptFile[] = [];
   const folderFromRoot = path.relative(root.root, root.dir);
-  walk(root.dir, '', set.maxDepth ?? Infinity, log, (file, relative) => {
+  walk(root.dir, '', set.maxDepth ?? Infinity, log, new Set([realPathOrSelf(root.dir)]), (file, relative) => {
     if (matches(set, relative)) {
       files.push({ root, path: file, relative: folderFromRoot ? path.join(folderFromRoot, relative) : relative });
     }
@@ -47,8 +48,12 @@ function matches(set: FileSet, relative: string): boolean {
   return set.match.test(path.sep === '/' ? relative : relative.split(path.sep).join('/'));
 }
 
-/** Visits the files below `dir` with their paths relative to the walk's start (kept as it goes: no per-file path arithmetic). */
-function walk(dir: string, relative: string, depth: number, log: Logger, visit: (file: string, relative: string) => void): void {
+/**
+ * Visits the files below `dir` with their paths relative to the walk's start (kept as it goes: no
+ * per-file path arithmetic). A link to a folder is followed (a project folder linked in), once:
+ * `folders` holds the real paths walked so far, so a link back up the tree ends there.
+ */
+function walk(dir: string, relative: string, depth: number, log: Logger, folders: Set<string>, visit: (file: string, relative: string) => void): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -62,8 +67,22 @@ function walk(dir: string, relative: string, depth: number, log: Logger, visit: 
     const full = dir.endsWith(path.sep) ? dir + entry.name : dir + path.sep + entry.name;
     const below = relative ? relative + path.sep + entry.name : entry.name;
     if (entry.isDirectory()) {
-      if (depth > 0) walk(full, below, depth - 1, log, visit);
+      if (depth > 0) walk(full, below, depth - 1, log, folders, visit);
+    } else if (entry.isSymbolicLink() && linksToFolder(full)) {
+      const real = realPathOrSelf(full);
+      if (depth > 0 && !folders.has(real)) {
+        folders.add(real);
+        walk(full, below, depth - 1, log, folders, visit);
+      }
     } else if (entry.isFile() || entry.isSymbolicLink()) visit(full, below);
+  }
+}
+
+function linksToFolder(link: string): boolean {
+  try {
+    return fs.statSync(link).isDirectory();
+  } catch {
+    return false; // dangling: visited as a file, and reported when read
   }
 }
 

@@ -56,6 +56,16 @@ describe('transcript files: bad input and changes under us', () => {
     assert.equal(skips(), 2, 'said again after a pass without it');
   });
 
+  test('a project folder linked into projects/ is read; a link back up the tree ends there', async () => {
+    ctx.dir.write(file, [msg(1)]);
+    const elsewhere = path.join(ctx.dir.base, 'elsewhere', '-work-linked');
+    ctx.dir.write(path.join(elsewhere, 's2.jsonl'), [msg(20)]);
+    fs.symlinkSync(elsewhere, ctx.dir.claudePath('-work-linked'));
+    fs.symlinkSync(ctx.dir.claudePath(''), ctx.dir.claudePath('-work-app/loop'));
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(eventTotals(ctx.engine).output, 21);
+  });
+
   test('a half-written last line waits until it is complete, then counts once', async () => {
     const full = msg(2);
     ctx.dir.write(file, [msg(1)]);
