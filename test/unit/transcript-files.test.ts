@@ -260,9 +260,7 @@ describe('transcript files: bad input and changes under us', () => {
 
   test('missing roots are not errors; an unreadable entry is logged and skipped', async () => {
     fs.mkdirSync(path.join(ctx.dir.claudeRoot, 'projects', 'p', 'bad.jsonl'), { recursive: true });
-    const notAFolder = path.join(ctx.dir.base, 'elsewhere.jsonl');
-    fs.mkdirSync(notAFolder);
-    fs.symlinkSync(notAFolder, path.join(ctx.dir.claudeRoot, 'projects', 'p', 'link.jsonl'));
+    fs.symlinkSync('/dev/null', path.join(ctx.dir.claudeRoot, 'projects', 'p', 'link.jsonl')); // a device, not a file
     ctx.dir.write(file, [msg(1)]);
     const report = await ctx.engine.ingest({ roots: { claude: [ctx.dir.claudeRoot, path.join(ctx.dir.base, 'missing')], codex: [path.join(ctx.dir.base, 'nope')] } });
     assert.equal(report.rootsFound, 1);
