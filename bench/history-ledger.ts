@@ -116,7 +116,7 @@ export async function buildHistoryLedger(dir: string, shape: HistoryShape): Prom
     statements.free();
     ledger.months.commitAll();
     if (writer.counts.requests !== shape.events) throw new Error(`history: ${writer.counts.requests} of ${shape.events} records counted`);
-    refreshMarts(ledger, new DayClock('UTC'), ledger.months.takeUnfolded());
+    refreshMarts(ledger, new DayClock('UTC'), ledger.months.unfoldedMonths());
     recordPriceVersion(ledger, priceTableVersion);
     const save = ledger.save();
     ledger.backUp();

@@ -66,10 +66,11 @@ port.on('message', (message: HostMessage) => {
     return;
   }
   const handler = handlers[message.type] as (args: unknown) => unknown;
+  // A failed request, or a reply that cannot be sent (a value that cannot be cloned), answers with
+  // its error; if even that cannot be sent, the port is gone and there is no one to tell.
   Promise.resolve()
     .then(() => handler(message.args))
-    .then(
-      (value) => post({ kind: 'reply', id: message.id, ok: true, value }),
-      (error: Error) => post({ kind: 'reply', id: message.id, ok: false, message: error.message }),
-    );
+    .then((value) => post({ kind: 'reply', id: message.id, ok: true, value }))
+    .catch((error: Error) => post({ kind: 'reply', id: message.id, ok: false, message: error.message }))
+    .catch(() => undefined);
 });

@@ -94,7 +94,9 @@ export class LedgerEngine {
 
   /** Folds what was written since the last refresh into the marts. */
   refreshMarts(): MartRefresh {
-    const result = refreshMarts(this.ledger, this.clock, this.ledger.months.takeUnfolded());
+    const months = this.ledger.months.unfoldedMonths();
+    const result = refreshMarts(this.ledger, this.clock, months);
+    this.ledger.months.markFolded(months);
     if (result.rows > 0) this.dirty = true;
     return result;
   }

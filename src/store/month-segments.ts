@@ -109,11 +109,14 @@ export class MonthSegments {
     this.known.add(month);
   }
 
-  /** The months written since the last call: what the marts have yet to fold in. */
-  takeUnfolded(): string[] {
-    const months = [...this.unfolded].sort();
-    this.unfolded.clear();
-    return months;
+  /** The months written since they were last folded into the marts. */
+  unfoldedMonths(): string[] {
+    return [...this.unfolded].sort();
+  }
+
+  /** These months are in the marts now (called once the marts' update committed, so a failed one is retried). */
+  markFolded(months: readonly string[]): void {
+    for (const month of months) this.unfolded.delete(month);
   }
 
   /** Ends every open write transaction (before reading across months or saving). */
