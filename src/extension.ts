@@ -32,6 +32,7 @@ let running: EngineClient | undefined;
 export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   const { channel, logger } = createLogChannel();
   let settings: Settings = readSettings(logger);
+  warnOfInvalidTimeZone(settings);
   const statusBar = new SpendStatusBar();
   const ledgerDir = path.join(context.globalStorageUri.fsPath, 'ledger');
   const engine = new EngineClient({
@@ -105,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
       if (!event.affectsConfiguration(SECTION)) return;
       const previous = settings;
       settings = readSettings(logger);
+      if (settings.invalidTimeZone !== previous.invalidTimeZone) warnOfInvalidTimeZone(settings);
       if (settings.timeZone !== previous.timeZone) fire('changing the time zone', engine.request('setTimeZone', { zone: settings.timeZone }));
       limits.applySettings();
       if (JSON.stringify([settings.enabled, settings.extraRoots]) !== JSON.stringify([previous.enabled, previous.extraRoots])) {
@@ -179,6 +181,18 @@ function onEngineEvent(event: EngineEvent, state: EngineState, sinks: EventSinks
 function failed(state: EngineState, reason: string): void {
   state.failure ??= reason;
   void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, false);
+}
+
+/** A time zone setting that is not an IANA zone is said where it was set, not only in the log. */
+function warnOfInvalidTimeZone(settings: Settings): void {
+  if (!settings.invalidTimeZone) return;
+  const open = 'Open Settings';
+  const message = `Agent Ledger: "${settings.invalidTimeZone}" is not an IANA time zone (like Europe/Paris); days follow the system's zone, ${settings.timeZone}.`;
+  void (async () => {
+    if ((await vscode.window.showWarningMessage(message, open)) === open) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', `@id:${SECTION}.timeZone`);
+    }
+  })().catch(() => undefined);
 }
 
 /** Refresh Now: the updating window reads every agent's files; another window reloads that window's last save. */

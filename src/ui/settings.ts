@@ -13,6 +13,8 @@ export interface Settings {
   enabled: Record<AgentId, boolean>;
   extraRoots: Record<AgentId, string[]>;
   timeZone: string;
+  /** The configured zone, when it is not an IANA time zone (the system's is used instead). */
+  invalidTimeZone?: string;
   dailyBudget: number;
   statusBarShows: StatusBarShows;
   limits: LimitSettings;
@@ -44,6 +46,7 @@ export function readSettings(log: { warn(m: string): void }): Settings {
     enabled,
     extraRoots,
     timeZone: zone && isValidTimeZone(zone) ? zone : systemTimeZone(),
+    ...(zone && !isValidTimeZone(zone) ? { invalidTimeZone: zone } : {}),
     dailyBudget: Math.max(0, config.get<number>('dailyBudget', 0) || 0),
     statusBarShows: config.get<StatusBarShows>('statusBar.show', 'today'),
     limits: readLimitSettings(config),
