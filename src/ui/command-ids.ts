@@ -13,3 +13,5 @@ export const CommandId = {
 
 export const PANEL_VIEW_TYPE = 'agentLedger.costPanel';
 export const INDEXING_CONTEXT_KEY = 'agentLedger.indexing';
+/** True while the cost panel is open: its export commands are offered then. */
+export const PANEL_OPEN_CONTEXT_KEY = 'agentLedger.panelOpen';

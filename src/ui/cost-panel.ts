@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { DEFAULT_FILTER, type PanelData, type PanelFilter, type PanelMessage, type PanelRequest } from '../protocol/panel-protocol';
 import type { LimitsView } from '../readers/limit-types';
-import { PANEL_VIEW_TYPE } from './command-ids';
+import { PANEL_OPEN_CONTEXT_KEY, PANEL_VIEW_TYPE } from './command-ids';
 
 export interface PanelHost {
   readonly extensionUri: vscode.Uri;
@@ -46,6 +46,7 @@ export class CostPanel implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Agent Ledger', vscode.ViewColumn.Active, webviewOptions(host.extensionUri));
     CostPanel.current = new CostPanel(panel, host);
+    setPanelOpen(true);
   }
 
   static serializer(host: PanelHost): vscode.WebviewPanelSerializer {
@@ -53,6 +54,7 @@ export class CostPanel implements vscode.Disposable {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: { filter?: PanelFilter } | undefined) {
         CostPanel.current?.dispose();
         CostPanel.current = new CostPanel(panel, host);
+        setPanelOpen(true);
         if (state?.filter) CostPanel.current.filter = { ...DEFAULT_FILTER, ...state.filter };
       },
     };
@@ -141,10 +143,17 @@ export class CostPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (CostPanel.current === this) CostPanel.current = undefined;
+    if (CostPanel.current === this) {
+      CostPanel.current = undefined;
+      setPanelOpen(false);
+    }
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
+}
+
+function setPanelOpen(open: boolean): void {
+  void vscode.commands.executeCommand('setContext', PANEL_OPEN_CONTEXT_KEY, open);
 }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
