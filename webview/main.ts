@@ -127,14 +127,20 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 
 onThemeChange(() => chart.retheme());
 
-// Optional first paint without a round trip: the host may embed a snapshot as a JSON data block.
+// Optional first paint without a round trip: the host may embed its last snapshot as a JSON data
+// block. It is shown only when it was made for this panel's filter (else the reply to 'ready' is awaited).
 const embedded = document.getElementById(INITIAL_DATA_ID);
 if (embedded?.textContent) {
   try {
-    show(JSON.parse(embedded.textContent) as PanelData);
+    const data = JSON.parse(embedded.textContent) as PanelData;
+    if (!restored || sameFilter(data.filter, restored)) show(data);
   } catch {
     // Ignore a broken block: the reply to 'ready' brings the data anyway.
   }
+}
+
+function sameFilter(a: PanelFilter, b: PanelFilter): boolean {
+  return a.range === b.range && a.since === b.since && a.until === b.until && a.agent === b.agent && a.project === b.project && a.sessionLimit === b.sessionLimit;
 }
 
 post({ type: 'ready', filter: restored });
