@@ -11,8 +11,10 @@ interface RequestRow { ts: number; model: number; fast: number; session: number;
 /**
  * A request's counted snapshot in one month: its +1 row, less a withdrawal (which carries the
  * same key and time), so a (key, time) group with a positive count is one request kept at that time.
+ * Its model, speed and session are the latest row's: with `MAX(id)` the only min/max aggregate,
+ * SQLite takes the bare columns from the row that has it.
  */
-const MONTH_REQUESTS = `SELECT ts, MAX(model_id) AS model, MAX(attrs & 1) AS fast, MAX(session_id) AS session,
+const MONTH_REQUESTS = `SELECT ts, model_id AS model, attrs & 1 AS fast, session_id AS session,
     SUM(input) AS i, SUM(output) AS o, SUM(cache_write_5m + cache_write_1h) AS w, SUM(cache_read) AS r,
     SUM(cost_nanos) AS c, MAX(id) AS last
   FROM usage_events WHERE ts >= ? GROUP BY req, ts HAVING SUM(message_delta) > 0`;

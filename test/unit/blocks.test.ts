@@ -57,7 +57,8 @@ describe('block entries from the ledger', () => {
     const { engine } = await memoryEngine();
     try {
       for (let i = 0; i < 4; i++) {
-        dir.write(dir.claudePath(`-w/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: `2026-11-20T1${i}:00:00.000Z`, output: 100 })]);
+        const model = i === 3 ? 'claude-opus-4-1-20250805' : 'claude-sonnet-4-5-20250929';
+        dir.write(dir.claudePath(`-w/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: `2026-11-20T1${i}:00:00.000Z`, output: 100, model })]);
       }
       dir.write(dir.codexPath('sessions/2026/11/20/rollout-2026-11-20T09-00-00-x.jsonl'), [
         codexMeta('2026-11-20T09:00:00.000Z', 'x'), codexTurnContext('2026-11-20T09:00:01.000Z', 'gpt-5'), codexTokenCount('2026-11-20T09:01:00.000Z', { input: 10, output: 5 }),
@@ -77,8 +78,13 @@ describe('block entries from the ledger', () => {
       assert.deepEqual(failures, []);
       assert.equal(during.at(-1), 5, 'the last file read counts');
       assert.equal(blockEntries(engine.ledger).length, 5);
-      assert.deepEqual(blockEntries(engine.ledger, { agent: 'claude' }).map((e) => e.model), Array(4).fill('claude-sonnet-4-5-20250929'));
+      assert.deepEqual(blockEntries(engine.ledger, { agent: 'claude' }).map((e) => e.model), [...Array(3).fill('claude-sonnet-4-5-20250929'), 'claude-opus-4-1-20250805']);
       assert.equal(blockEntries(engine.ledger, { agent: 'codex', sinceMs: Date.parse('2026-11-20T09:00:00Z') }).length, 1);
+      // A larger copy of request 3 at the same time, under a model seen before (a smaller id): the kept snapshot's model is shown.
+      dir.append(dir.claudePath('-w/s3.jsonl'), `${claudeAssistant({ messageId: 'm3', requestId: 'r3', ts: '2026-11-20T13:00:00.000Z', output: 500 })}\n`);
+      await engine.ingest({ roots: dir.roots });
+      const kept = blockEntries(engine.ledger, { agent: 'claude' }).find((e) => e.ts === Date.parse('2026-11-20T13:00:00.000Z'));
+      assert.deepEqual([kept?.model, kept?.output], ['claude-sonnet-4-5-20250929', 500]);
     } finally {
       engine.close();
       dir.dispose();
