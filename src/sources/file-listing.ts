@@ -50,10 +50,11 @@ function matches(set: FileSet, relative: string): boolean {
 
 /**
  * Visits the files below `dir` with their paths relative to the walk's start (kept as it goes: no
- * per-file path arithmetic). A link to a folder is followed (a project folder linked in), once:
- * `folders` holds the real paths walked so far, so a link back up the tree ends there.
+ * per-file path arithmetic). A link to a folder is followed (a project folder linked in) when its
+ * real path is apart from every tree walked so far (`trees`, real paths): a link to a folder already
+ * walked, into one, or up to an ancestor is not, so no file is listed twice and no link loops.
  */
-function walk(dir: string, relative: string, depth: number, log: Logger, folders: Set<string>, visit: (file: string, relative: string) => void): void {
+function walk(dir: string, relative: string, depth: number, log: Logger, trees: Set<string>, visit: (file: string, relative: string) => void): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -67,15 +68,24 @@ function walk(dir: string, relative: string, depth: number, log: Logger, folders
     const full = dir.endsWith(path.sep) ? dir + entry.name : dir + path.sep + entry.name;
     const below = relative ? relative + path.sep + entry.name : entry.name;
     if (entry.isDirectory()) {
-      if (depth > 0) walk(full, below, depth - 1, log, folders, visit);
+      if (depth > 0) walk(full, below, depth - 1, log, trees, visit);
     } else if (entry.isSymbolicLink() && linksToFolder(full)) {
       const real = realPathOrSelf(full);
-      if (depth > 0 && !folders.has(real)) {
-        folders.add(real);
-        walk(full, below, depth - 1, log, folders, visit);
+      if (depth > 0 && apartFrom(real, trees)) {
+        trees.add(real);
+        walk(full, below, depth - 1, log, trees, visit);
       }
     } else if (entry.isFile() || entry.isSymbolicLink()) visit(full, below);
   }
+}
+
+function apartFrom(real: string, trees: ReadonlySet<string>): boolean {
+  for (const tree of trees) if (within(real, tree) || within(tree, real)) return false;
+  return true;
+}
+
+function within(p: string, tree: string): boolean {
+  return p === tree || p.startsWith(tree.endsWith(path.sep) ? tree : tree + path.sep);
 }
 
 function linksToFolder(link: string): boolean {

@@ -56,13 +56,18 @@ describe('transcript files: bad input and changes under us', () => {
     assert.equal(skips(), 2, 'said again after a pass without it');
   });
 
-  test('a project folder linked into projects/ is read; a link back up the tree ends there', async () => {
+  test('a project folder linked into projects/ is read once; links to folders already walked, into them or up the tree are not followed', async () => {
     ctx.dir.write(file, [msg(1)]);
+    fs.mkdirSync(ctx.dir.claudePath('-work-app/sub'));
     const elsewhere = path.join(ctx.dir.base, 'elsewhere', '-work-linked');
     ctx.dir.write(path.join(elsewhere, 's2.jsonl'), [msg(20)]);
     fs.symlinkSync(elsewhere, ctx.dir.claudePath('-work-linked'));
-    fs.symlinkSync(ctx.dir.claudePath(''), ctx.dir.claudePath('-work-app/loop'));
-    await ingestAll(ctx.engine, ctx.dir);
+    fs.symlinkSync(elsewhere, ctx.dir.claudePath('-work-linked-again'));
+    fs.symlinkSync(ctx.dir.claudePath('-work-app'), ctx.dir.claudePath('-work-sibling'));
+    fs.symlinkSync(ctx.dir.claudePath('-work-app'), ctx.dir.claudePath('-work-app/sub/up'));
+    fs.symlinkSync(ctx.dir.claudeRoot, ctx.dir.claudePath('-work-app/root'));
+    const report = await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(report.files, 2, 'each transcript listed once');
     assert.equal(eventTotals(ctx.engine).output, 21);
   });
 
