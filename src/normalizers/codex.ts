@@ -50,8 +50,11 @@ export const codexNormalizer: AgentNormalizer<CodexFileState> = {
   // task_started, turn_started): each still finds its lines, and a search keyed on `_` skips faster than on `"`.
   markers: ['_count"', '_context"', '_meta"', '_applied"', '_started"'],
 
+  // Sessions are read in the order they began (the time in a rollout's name), live or archived:
+  // a parent before its forks, so a fork's copy of its history finds the parent's events.
   fileRank(relativePath) {
-    return relativePath.startsWith('archived_sessions') ? 1 : 0;
+    const began = ROLLOUT_TIME.exec(relativePath);
+    return began ? Number(began.slice(1).join('')) : Number.MAX_SAFE_INTEGER;
   },
 
   initialState(filePath) {
@@ -229,6 +232,9 @@ function uuidV7Time(id: string): number | undefined {
   const v7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-/i.exec(id);
   return v7 ? parseInt(v7[1]! + v7[2]!, 16) : undefined;
 }
+
+/** `rollout-2026-11-20T10-05-00-<id>.jsonl`: the session's start, as the digits of a sortable number. */
+const ROLLOUT_TIME = /rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})/;
 
 function sessionIdFromName(filePath: string): string {
   return UUID_AT_END.exec(filePath)?.[1] ?? path.basename(filePath, '.jsonl');

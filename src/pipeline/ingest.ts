@@ -166,8 +166,9 @@ class ReadAhead {
   }
 }
 
+/** Every file to read, agent by agent, each agent's files in its reading order across all its folders. */
 function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: TranscriptRoot[]; rootsFound: number } {
-  const jobs: Job[] = [];
+  const byAgent = new Map<AnyNormalizer, TranscriptFile[]>();
   const roots = transcriptRoots(options);
   let rootsFound = 0;
   for (const root of roots) {
@@ -177,8 +178,10 @@ function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: Tr
     const set = fileSetsOf(normalizer)[root.set]!;
     const rank = (relative: string) => normalizer.fileRank(relative);
     const files = options.onlyPaths ? filesUnder(root, set, options.onlyPaths, rank) : listTranscripts(root, set, rank, log);
-    for (const file of files) jobs.push({ normalizer, file });
+    byAgent.set(normalizer, [...(byAgent.get(normalizer) ?? []), ...files]);
   }
+  const jobs = [...byAgent].flatMap(([normalizer, files]) =>
+    sortForReading(files, (relative) => normalizer.fileRank(relative)).map((file) => ({ normalizer, file })));
   return { jobs, roots, rootsFound };
 }
 

@@ -28,7 +28,7 @@ export function listTranscripts(root: TranscriptRoot, set: FileSet, fileRank: (r
   return sortForReading(files, fileRank);
 }
 
-/** Lower rank first (parents before sub-agents, live before archived), then by path. */
+/** Lower rank first (the normalizer's order: parents before sub-agents or forks), then by path. */
 export function sortForReading(files: TranscriptFile[], fileRank: (relative: string) => number): TranscriptFile[] {
   const ranked = files.map((file) => ({ file, rank: fileRank(file.relative) }));
   ranked.sort((a, b) => a.rank - b.rank || (a.file.relative < b.file.relative ? -1 : a.file.relative > b.file.relative ? 1 : 0));

@@ -77,17 +77,17 @@ describe('Codex counting rules', () => {
     assert.deepEqual([eventTotals(ctx.engine).input, eventTotals(ctx.engine).output], [500, 50]);
   });
 
-  for (const forkDay of ['2026-10-25', '2026-11-10', '2027-01-05'] as const) {
-    test(`a fork whose copy of its parent's history has new times counts only its own turn, in the parent's month or later (${forkDay})`, async () => {
+  for (const [forkDay, parentFolder] of [['2026-10-25', 'sessions/2026/10/20'], ['2026-11-10', 'sessions/2026/10/20'], ['2027-01-05', 'sessions/2026/10/20'], ['2026-11-10', 'archived_sessions']] as const) {
+    test(`a fork whose copy of its parent's history has new times counts only its own turn (fork ${forkDay}, parent in ${parentFolder.split('/')[0]})`, async () => {
       // The parent's id is a UUIDv7 of 2026-10-20 (its first 48 bits are its creation time).
       const parent = `${Date.parse('2026-10-20T10:00:00Z').toString(16).padStart(12, '0').replace(/^(.{8})(.{4})$/, '$1-$2')}-7800-8aa1-000000000001`;
       const fork = '0199a213-81c0-7800-8aa1-000000000002';
-      ctx.dir.write(ctx.dir.codexPath(`sessions/2026/10/20/rollout-2026-10-20T10-00-00-${parent}.jsonl`), [
+      ctx.dir.write(ctx.dir.codexPath(`${parentFolder}/rollout-2026-10-20T10-00-00-${parent}.jsonl`), [
         codexMeta('2026-10-20T10:00:00.000Z', parent), codexTurnContext('2026-10-20T10:00:00.000Z', 'gpt-5'),
         tokens('2026-10-20T10:01:00.000Z', { input: 100, output: 10 }),
         tokens('2026-10-20T10:02:00.000Z', { input: 250, output: 20 }),
       ]);
-      ctx.dir.write(ctx.dir.codexPath(`sessions/x/rollout-${fork}.jsonl`), [
+      ctx.dir.write(ctx.dir.codexPath(`sessions/${forkDay.replaceAll('-', '/')}/rollout-${forkDay}T10-00-00-${fork}.jsonl`), [
         codexMeta(`${forkDay}T10:00:00.000Z`, fork, '/work/cli', { forked_from_id: parent }), codexTurnContext(`${forkDay}T10:00:00.000Z`, 'gpt-5'),
         tokens(`${forkDay}T10:00:01.000Z`, { input: 100, output: 10 }), // the copy, written with new times
         tokens(`${forkDay}T10:00:02.000Z`, { input: 250, output: 20 }),
