@@ -181,6 +181,7 @@ function onEngineEvent(event: EngineEvent, state: EngineState, sinks: EventSinks
 function failed(state: EngineState, reason: string): void {
   state.failure ??= reason;
   void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, false);
+  CostPanel.refreshOpen(); // an open panel stops waiting and says so
 }
 
 /** A time zone setting that is not an IANA zone is said where it was set, not only in the log. */

@@ -41,6 +41,8 @@ interface UsageMessage {
   kind: 'request' | 'subagents' | 'deleted';
   /** Its place in the document. */
   index: number;
+  /** A request's place among the document's requests with counts (damaged ones included): which model mark is its. */
+  requestIndex?: number;
   ts: number;
   info: Record<string, unknown>;
   message: Record<string, unknown>;
@@ -73,11 +75,10 @@ function readTaskFile(document: unknown, input: DocumentInput, options: TaskStor
   const messages = usageMessages(document, invalid, options.semantics);
   const project = options.projectOf(input) ?? 'unknown';
   const records: UsageRecord[] = [];
-  let requestIndex = 0;
   let lastModel: string | undefined;
   for (const usage of messages) {
     if (usage.kind === 'deleted') continue;
-    const model = usage.kind === 'request' ? modelOf(usage.message) ?? options.modelAt(usage.ts, requestIndex++) : undefined;
+    const model = usage.kind === 'request' ? modelOf(usage.message) ?? options.modelAt(usage.ts, usage.requestIndex!) : undefined;
     if (model) lastModel = model;
     const record = baseRecord(usage, taskId, options, model ?? lastModel, project);
     record.tokens = tokensOf(usage.info, usage.message, options.semantics);
@@ -182,8 +183,11 @@ function usageMessages(document: unknown, invalid: InvalidItem[], semantics: Inp
     open = kind === 'request' ? usage : undefined;
   }
   // A message with damaged counts or time is left out (and reported); the task's others still count.
+  const counted = out.filter((u) => hasCounts(u.info));
+  let requests = 0;
+  for (const u of counted) if (u.kind === 'request') u.requestIndex = requests++;
   const sound = (u: UsageMessage) => (tokensOf(u.info, u.message, semantics), usageTime(Number.isNaN(u.ts) ? undefined : u.ts), u);
-  return eachSound(out.filter((u) => hasCounts(u.info)), sound, invalid, (u) => u.index);
+  return eachSound(counted, sound, invalid, (u) => u.index);
 }
 
 function parseText(text: unknown): unknown {

@@ -55,6 +55,7 @@ async function start(init: EngineInit): Promise<void> {
     emit({ type: 'ready', role: live.role });
   } catch (error) {
     emit({ type: 'fatal', message: (error as Error).message });
+    await live?.dispose().catch(() => undefined); // its writer lock goes now, not when it turns stale
   } finally {
     indexing = undefined;
   }

@@ -147,6 +147,7 @@ export function recordFile(
 function describeInvalid(kind: FileKind, line: InvalidLine): string {
   if (kind === 'lines') return `${line.kind} at byte ${line.offset} skipped`;
   if (line.wholeFile) return `unreadable ${kind} skipped until it changes (${line.kind})`;
+  if (kind === 'sqlite') return `${line.kind} in a row: that row is skipped until it changes, the others count`;
   return `${line.kind} in entry ${line.offset}: that entry is skipped until the file changes, the others count`;
 }
 

@@ -71,7 +71,8 @@ interface Job {
 export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, options: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
   const db = ledger.db;
-  const planLog = options.skipped?.logger() ?? log;
+  // Only whole passes say a skip once: a watcher's pass over a few files cannot tell a skip has ended.
+  const planLog = options.skipped && !options.onlyPaths ? options.skipped.logger() : log;
   const { jobs, roots, rootsFound } = planJobs(planLog, options);
   const report: IngestReport = {
     roots, rootsFound, files: jobs.length, filesRead: 0, bytes: 0, invalidLines: 0, cancelled: false, seconds: 0, limitReadings: 0,

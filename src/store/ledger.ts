@@ -104,18 +104,6 @@ export class Ledger {
     return this.nextId++;
   }
 
-  /** Attaches a month's database to the state connection as `seg` for the duration of `work`. */
-  withMonthAttached<T>(month: string, work: () => T): T {
-    this.months.commitAll();
-    const file = `/${(this.months.db(month) as unknown as { filename: string }).filename}`;
-    this.db.run(`ATTACH '${file}' AS seg`);
-    try {
-      return work();
-    } finally {
-      this.db.run('DETACH seg');
-    }
-  }
-
   /**
    * Writes every changed month and the state as new files, then commits them with one
    * manifest rename. Their backup twins follow in `backUp()` (the writer window coalesces them;

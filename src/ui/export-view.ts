@@ -1,4 +1,3 @@
-import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { PanelData } from '../protocol/panel-protocol';
@@ -18,7 +17,7 @@ export async function exportView(format: 'csv' | 'json', data: PanelData | undef
   });
   if (!target) return;
   try {
-    await fs.writeFile(target.fsPath, format === 'csv' ? panelCsv(data) : panelJson(data), 'utf8');
+    await vscode.workspace.fs.writeFile(target, Buffer.from(format === 'csv' ? panelCsv(data) : panelJson(data), 'utf8'));
   } catch (error) {
     void vscode.window.showErrorMessage(`Agent Ledger: could not write ${target.fsPath}: ${(error as Error).message}`);
     return;
@@ -27,7 +26,8 @@ export async function exportView(format: 'csv' | 'json', data: PanelData | undef
   if (open) await vscode.window.showTextDocument(target);
 }
 
-/** The save dialog starts in the first workspace folder, else the home folder. */
+/** The save dialog starts in the first (local) workspace folder, else the home folder. */
 function defaultFolder(): vscode.Uri {
-  return vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+  const local = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  return local?.uri ?? vscode.Uri.file(os.homedir());
 }
