@@ -6,7 +6,7 @@ import { panelCsv, panelJson } from './panel-export';
 /** Asks where to save, then writes the panel's current view as CSV or ccusage-style JSON. */
 export async function exportView(format: 'csv' | 'json', data: PanelData | undefined): Promise<void> {
   if (!data) {
-    void vscode.window.showInformationMessage('Open the Agent Ledger cost panel first: the export saves what it shows.');
+    void vscode.window.showInformationMessage('Agent Ledger: nothing to export yet. The export saves what the cost panel shows: open it and wait for its figures.');
     return;
   }
   const span = [data.since ?? 'start', data.until ?? data.today].join('_');
