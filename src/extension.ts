@@ -63,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
           shows: settings.statusBarShows, budget: settings.dailyBudget, limits: settings.limits.statusBar ? quota : undefined, reading: state.role === 'reader',
         });
       }
-      limits.notify(quota);
+      // One window tells: the one updating the ledger (others would repeat it before globalState syncs).
+      if (state.role !== 'reader') limits.notify(quota);
     } catch (error) {
       logger.error(`status bar update failed: ${(error as Error).message}`);
     }
@@ -73,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   engine.on('event', (event) => onEngineEvent(event, state, { logger, statusBar, render: () => void render(), markReady }));
   engine.on('exit', (code) => {
     if (code === 0) return;
-    failed(state, `Agent Ledger's engine stopped (exit code ${code})`);
+    failed(state, `Agent Ledger's engine stopped (exit code ${code}); reload the window to start it again`);
     statusBar.showError(state.failure!);
   });
 
