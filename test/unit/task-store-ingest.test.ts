@@ -192,6 +192,18 @@ describe('Roo Code and Kilo Code task stores', () => {
     assert.deepEqual(rows, [{ name: 'claude-sonnet-4-5', path: '/work/roo-project' }, { name: 'claude-opus-4-6', path: '/work/roo-project' }]);
   });
 
+  test('without times on the model marks, a request takes the mark of its place, also after a damaged request is left out', async () => {
+    const mark = (model: string) => ({ role: 'user', content: [{ type: 'text', text: `<environment_details>\n<model>${model}</model>\n</environment_details>` }] });
+    ctx.dir.writeJson(ctx.dir.task(ROO, 't1'), [
+      req(1, { ...usage(10, 1), apiProtocol: 'anthropic' }), req(2, { ...usage(-1, 1), apiProtocol: 'anthropic' }), req(3, { ...usage(30, 3), apiProtocol: 'anthropic' }),
+    ]);
+    ctx.dir.writeJson(ctx.dir.task(ROO, 't1', 'api_conversation_history.json'), [mark('claude-sonnet-4-5'), mark('claude-haiku-4-5'), mark('claude-opus-4-6')]);
+    const report = await ctx.engine.ingest(ctx.dir.options);
+    assert.equal(report.invalidLines, 1);
+    const rows = eventsDb(ctx.engine).all<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'roo' ORDER BY ts");
+    assert.deepEqual(rows.map((r) => r.name), ['claude-sonnet-4-5', 'claude-opus-4-6']);
+  });
+
   test("the file missing during Roo's save is read later; what it counted stays counted", async () => {
     const file = ctx.dir.task(ROO, 't1');
     ctx.dir.writeJson(file, [req(1, { ...usage(10, 1), apiProtocol: 'openai' })]);
