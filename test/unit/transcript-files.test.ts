@@ -56,6 +56,23 @@ describe('transcript files: bad input and changes under us', () => {
     assert.equal(skips(), 2, 'said again after a pass without it');
   });
 
+  test('a skip met by a watcher pass does not keep it silenced: once it ends and comes back, the next whole pass says it', async () => {
+    ctx.dir.write(file, [msg(1)]);
+    const fifo = path.join(ctx.dir.base, 'fifo');
+    const pipe = ctx.dir.claudePath('-work-app/pipe.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    fs.symlinkSync(fifo, pipe);
+    const skips = () => ctx.log.lines.filter((l) => l.includes('pipe.jsonl')).length;
+    await ingestAll(ctx.engine, ctx.dir);
+    await ctx.engine.ingest({ roots: ctx.dir.roots, onlyPaths: new Set([pipe]) }); // a watcher's pass
+    fs.rmSync(pipe);
+    await ingestAll(ctx.engine, ctx.dir); // a whole pass without it
+    fs.symlinkSync(fifo, pipe);
+    const before = skips();
+    await ingestAll(ctx.engine, ctx.dir);
+    assert.equal(skips(), before + 1, ctx.log.lines.join('\n'));
+  });
+
   test('a project folder linked into projects/ is read once; links to folders already walked, into them or up the tree are not followed', async () => {
     ctx.dir.write(file, [msg(1)]);
     fs.mkdirSync(ctx.dir.claudePath('-work-app/sub'));
