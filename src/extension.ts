@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from './core/log';
 import { EngineClient } from './pipeline/engine-client';
-import type { EngineEvent } from './pipeline/engine-protocol';
+import type { EngineEvent, EngineRequests } from './pipeline/engine-protocol';
 import type { Role } from './pipeline/live-ledger';
 import type { PanelData } from './protocol/panel-protocol';
 import type { LimitsView } from './readers/limit-types';
@@ -15,9 +15,16 @@ import { ingestOptionsOf, readSettings, SECTION, type Settings } from './ui/sett
 import { SpendStatusBar } from './ui/status-bar';
 import type { StatusSnapshot } from './ui/status-snapshot';
 
-/** What activate() returns: a small API for integration tests and other extensions. */
+/** The engine's read-only questions: what the API lets others ask (never to save, rebuild or stop). */
+export interface LedgerQueries {
+  request<K extends 'status' | 'panel' | 'limits'>(type: K, args: EngineRequests[K]['args']): Promise<EngineRequests[K]['result']>;
+}
+
+const QUERIES = new Set<string>(['status', 'panel', 'limits']);
+
+/** What activate() returns: a small, read-only API for integration tests and other extensions. */
 export interface AgentLedgerApi {
-  engine(): EngineClient;
+  engine(): LedgerQueries;
   statusBarText(): string;
   panelData(): PanelData | undefined;
   /** Resolves when the engine thread has opened the ledger (and, as the writer, read everything once). */
@@ -119,7 +126,8 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   );
   void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, true);
   return {
-    engine: () => engine, statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData(), ready: () => ready,
+    engine: () => ({ request: (type, args) => (QUERIES.has(type) ? engine.request(type, args) : Promise.reject(new Error(`${type} is not a query`))) }),
+    statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData(), ready: () => ready,
     limitAlertsShown: () => limits.shown,
   };
 }

@@ -41,6 +41,11 @@ export function extensionSuite(): void {
       }
     });
 
+    test('the API answers queries only: it cannot save, rebuild or stop the ledger', async () => {
+      await assert.rejects(api.engine().request('dispose' as 'status', {} as never), /not a query/);
+      assert.ok(await api.engine().request('status', { workspaceFolders: [] }), 'a query is answered');
+    });
+
     test("the status bar shows today's cost of the fixture corpus and the Codex 5-hour quota", async () => {
       const expected = `$(pulse) ${dollars(expectedFixtureCost().todayUsd)} today · 5h 62%`;
       await until(`status bar "${expected}"`, () => api.statusBarText() === expected);
