@@ -177,8 +177,7 @@ function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: Tr
     rootsFound++;
     const normalizer = normalizerFor(root.agent);
     const set = fileSetsOf(normalizer)[root.set]!;
-    const rank = (relative: string) => normalizer.fileRank(relative);
-    const files = options.onlyPaths ? filesUnder(root, set, options.onlyPaths, rank) : listTranscripts(root, set, rank, log);
+    const files = options.onlyPaths ? filesUnder(root, set, options.onlyPaths) : listTranscripts(root, set, log);
     byAgent.set(normalizer, [...(byAgent.get(normalizer) ?? []), ...files]);
   }
   const jobs = [...byAgent].flatMap(([normalizer, files]) =>
@@ -202,12 +201,11 @@ export function transcriptRoots(options: Pick<IngestOptions, 'roots' | 'extraRoo
  * The given paths that belong to this folder's file set, without listing the folder. A
  * database's `-wal` stands for the database (writing there leaves the main file untouched).
  */
-function filesUnder(root: TranscriptRoot, set: FileSet, paths: ReadonlySet<string>, rank: (relative: string) => number): TranscriptFile[] {
+function filesUnder(root: TranscriptRoot, set: FileSet, paths: ReadonlySet<string>): TranscriptFile[] {
   const candidates = new Set([...paths].map((p) => (root.kind === 'sqlite' ? p.replace(/-(wal|shm)$/, '') : p)));
-  const files = [...candidates]
+  return [...candidates]
     .filter((p) => belongs(set, root.dir, p))
     .map((p) => ({ root, path: p, relative: path.relative(root.root, p) }));
-  return sortForReading(files, rank);
 }
 
 function addCounts(into: WriteCounts, from: WriteCounts): void {

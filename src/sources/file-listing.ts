@@ -13,11 +13,11 @@ export interface TranscriptFile {
 }
 
 /**
- * The files of one folder that belong to its file set, in the normalizer's reading order.
- * A missing folder is normal (agent not used yet); an unreadable one, or a file in its place,
- * is logged and skipped.
+ * The files of one folder that belong to its file set (in no particular order: `sortForReading`
+ * orders an agent's files across all its folders). A missing folder is normal (agent not used
+ * yet); an unreadable one, or a file in its place, is logged and skipped.
  */
-export function listTranscripts(root: TranscriptRoot, set: FileSet, fileRank: (relative: string) => number, log: Logger): TranscriptFile[] {
+export function listTranscripts(root: TranscriptRoot, set: FileSet, log: Logger): TranscriptFile[] {
   const files: TranscriptFile[] = [];
   const folderFromRoot = path.relative(root.root, root.dir);
   walk(root.dir, '', set.maxDepth ?? Infinity, log, new Set([realPathOrSelf(root.dir)]), (file, relative) => {
@@ -25,7 +25,7 @@ export function listTranscripts(root: TranscriptRoot, set: FileSet, fileRank: (r
       files.push({ root, path: file, relative: folderFromRoot ? path.join(folderFromRoot, relative) : relative });
     }
   });
-  return sortForReading(files, fileRank);
+  return files;
 }
 
 /** Lower rank first (the normalizer's order: parents before sub-agents or forks), then by path. */

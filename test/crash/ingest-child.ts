@@ -14,7 +14,7 @@ import { fileSetsOf } from '../../src/normalizers/agent-normalizer';
 import { NORMALIZERS } from '../../src/normalizers/registry';
 import { LedgerEngine } from '../../src/pipeline/engine';
 import { eventTotals } from '../fixtures/engine-harness';
-import { listTranscripts } from '../../src/sources/file-listing';
+import { listTranscripts, sortForReading } from '../../src/sources/file-listing';
 import { resolveRoots } from '../../src/sources/roots';
 
 const [dbFile, claudeRoot, codexHome, perSaveText] = process.argv.slice(2);
@@ -40,9 +40,8 @@ function transcriptPaths(): string[] {
     const explicit = roots[normalizer.agent as keyof typeof roots];
     if (!explicit) continue;
     const sets = fileSetsOf(normalizer);
-    for (const root of resolveRoots(normalizer.agent, sets, { explicit, env: {} })) {
-      for (const file of listTranscripts(root, sets[root.set]!, (r) => normalizer.fileRank(r), log)) paths.push(file.path);
-    }
+    const files = resolveRoots(normalizer.agent, sets, { explicit, env: {} }).flatMap((root) => listTranscripts(root, sets[root.set]!, log));
+    for (const file of sortForReading(files, (r) => normalizer.fileRank(r))) paths.push(file.path);
   }
   return paths;
 }
