@@ -37,15 +37,22 @@ export interface TaskFileState {
   counted: Record<string, [number, number, number, number, number]>;
 }
 
-interface UsageMessage {
+/** A usage-bearing message as found in the document, before its time and counts are checked. */
+interface FoundMessage {
   kind: 'request' | 'subagents' | 'deleted';
   /** Its place in the document. */
   index: number;
-  /** A request's place among the document's requests with counts (damaged ones included): which model mark is its. */
-  requestIndex?: number;
-  ts: number;
+  ts: number | undefined;
   info: Record<string, unknown>;
   message: Record<string, unknown>;
+}
+
+/** A message whose time and counts are sound. */
+interface UsageMessage extends Omit<FoundMessage, 'ts'> {
+  ts: number;
+  tokens: TokenCounts;
+  /** A request's place among the document's requests with counts (damaged ones included): which model mark is its. */
+  requestIndex?: number;
 }
 
 /**
@@ -81,7 +88,7 @@ function readTaskFile(document: unknown, input: DocumentInput, options: TaskStor
     const model = usage.kind === 'request' ? modelOf(usage.message) ?? options.modelAt(usage.ts, usage.requestIndex!) : undefined;
     if (model) lastModel = model;
     const record = baseRecord(usage, taskId, options, model ?? lastModel, project);
-    record.tokens = tokensOf(usage.info, usage.message, options.semantics);
+    record.tokens = usage.tokens;
     if (usage.kind === 'subagents') record.flags |= RecordFlag.ModelFallback;
     records.push(record);
   }
@@ -123,7 +130,7 @@ function checkpointTotals(
     if (stored) {
       record.tokens = countsToTokens(stored.slice(1));
     } else {
-      const all = tokensOf(total.info, total.message, options.semantics);
+      const all = total.tokens;
       const seen = seenBefore.get(total)!;
       record.tokens = countsToTokens([all.input - seen[0]!, all.output - seen[1]!, all.cacheWrite5m - seen[2]!, all.cacheRead - seen[3]!]);
     }
@@ -164,12 +171,12 @@ function baseRecord(usage: UsageMessage, taskId: string, options: TaskStoreOptio
  */
 function usageMessages(document: unknown, invalid: InvalidItem[], semantics: InputSemantics): UsageMessage[] {
   const list = Array.isArray(document) ? document : [];
-  const out: UsageMessage[] = [];
-  let open: UsageMessage | undefined;
+  const found: FoundMessage[] = [];
+  let open: FoundMessage | undefined;
   for (const [index, value] of list.entries()) {
     const message = asObject(value);
     if (!message || message.type !== 'say') continue;
-    const ts = parseEpochOrIso(message.ts) ?? NaN; // checked below, once its counts are known
+    const ts = parseEpochOrIso(message.ts); // checked below, once its counts are known
     const info = asObject(parseText(message.text));
     if (!info) continue;
     if (message.say === 'api_req_finished' && open && !hasCounts(open.info)) {
@@ -178,16 +185,17 @@ function usageMessages(document: unknown, invalid: InvalidItem[], semantics: Inp
     }
     const kind = message.say === 'api_req_started' ? 'request' : message.say === 'subagent_usage' ? 'subagents' : message.say === 'deleted_api_reqs' ? 'deleted' : undefined;
     if (!kind) continue;
-    const usage: UsageMessage = { kind, index, ts, info, message };
-    out.push(usage);
+    const usage: FoundMessage = { kind, index, ts, info, message };
+    found.push(usage);
     open = kind === 'request' ? usage : undefined;
   }
   // A message with damaged counts or time is left out (and reported); the task's others still count.
-  const counted = out.filter((u) => hasCounts(u.info));
+  // Requests are numbered first, so a damaged one keeps its place among the model marks.
   let requests = 0;
-  for (const u of counted) if (u.kind === 'request') u.requestIndex = requests++;
-  const sound = (u: UsageMessage) => (tokensOf(u.info, u.message, semantics), usageTime(Number.isNaN(u.ts) ? undefined : u.ts), u);
-  return eachSound(counted, sound, invalid, (u) => u.index);
+  return eachSound(found.filter((u) => hasCounts(u.info)), (u): UsageMessage => {
+    const requestIndex = u.kind === 'request' ? requests++ : undefined;
+    return { ...u, ts: usageTime(u.ts), tokens: tokensOf(u.info, u.message, semantics), requestIndex };
+  }, invalid, (u) => u.index);
 }
 
 function parseText(text: unknown): unknown {
