@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { compactReadings, type LimitSnapshot } from '../core/limits';
 import { billableTotal, type AgentId, type UsageRecord } from '../core/usage';
-import { RejectedLine, type FileKind } from '../normalizers/agent-normalizer';
+import { RejectedLine, type FileKind, type InvalidItem } from '../normalizers/agent-normalizer';
 import { normalizerFor } from '../normalizers/registry';
 import { fingerprint, identityOf } from '../sources/file-fingerprint';
 import { MAX_LINE_BYTES, scanLines } from '../sources/line-scanner';
@@ -24,11 +24,11 @@ export interface ParseRequest {
   expect?: { identity: string; headHash: string };
 }
 
-export interface InvalidLine {
-  /** The line's byte offset; in a whole document or database, the entry's index. */
-  offset: number;
-  /** What is wrong with the line, in a few words: never its content (the parser's message may quote it). */
-  kind: string;
+/**
+ * A line skipped: its byte offset (in a whole document or database, the entry's index) and what is
+ * wrong with it in a few words, never its content (the parser's message may quote it).
+ */
+export interface InvalidLine extends InvalidItem {
   /** The whole document or database could not be read (not one entry of it). */
   wholeFile?: boolean;
 }
@@ -52,7 +52,8 @@ export interface ParsedFile {
 
 export type ParseResult = { ok: true; file: ParsedFile } | { ok: false; message: string; code?: string };
 
-const MAX_INVALID_KEPT = 3;
+/** At most this many invalid lines (or damaged entries) of a file are described in the log; all are counted. */
+export const MAX_INVALID_KEPT = 3;
 const markerCache = new Map<AgentId, Buffer[]>();
 
 function markersOf(agent: AgentId): Buffer[] {

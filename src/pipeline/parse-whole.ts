@@ -6,7 +6,7 @@ import { normalizerFor } from '../normalizers/registry';
 import { applyWal } from '../sources/sqlite-wal';
 import { readIfPresent, statWholeFile, walPathOf, type WholeFileStat } from '../sources/whole-file';
 import { loadSqlJs } from '../store/sqljs-loader';
-import type { ParsedFile, ParseRequest, ParseResult } from './parse-file';
+import { MAX_INVALID_KEPT, type ParsedFile, type ParseRequest, type ParseResult } from './parse-file';
 
 /** Documents larger than this are skipped with a log line (base64 images can bloat task files). */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -134,9 +134,6 @@ function parsed(stat: WholeFileStat, records: UsageRecord[], state: unknown, dam
 function invalid(stat: WholeFileStat, message: string, state: unknown = null): ParseResult {
   return { ok: true, file: wholeFile(stat, [], [{ offset: 0, kind: message, wholeFile: true }], state) };
 }
-
-/** At most this many damaged entries are described in the log (all are counted). */
-const MAX_INVALID_KEPT = 3;
 
 function wholeFile(stat: WholeFileStat, records: UsageRecord[], invalidAt: ParsedFile['invalid'], state: unknown): ParsedFile {
   return {
