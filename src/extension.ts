@@ -16,11 +16,11 @@ import { SpendStatusBar } from './ui/status-bar';
 import type { StatusSnapshot } from './ui/status-snapshot';
 
 /** The engine's read-only questions: what the API lets others ask (never to save, rebuild or stop). */
-export interface LedgerQueries {
-  request<K extends 'status' | 'panel' | 'limits'>(type: K, args: EngineRequests[K]['args']): Promise<EngineRequests[K]['result']>;
-}
+const QUERIES = ['status', 'panel', 'limits'] as const;
 
-const QUERIES = new Set<string>(['status', 'panel', 'limits']);
+export interface LedgerQueries {
+  request<K extends (typeof QUERIES)[number]>(type: K, args: EngineRequests[K]['args']): Promise<EngineRequests[K]['result']>;
+}
 
 /** What activate() returns: a small, read-only API for integration tests and other extensions. */
 export interface AgentLedgerApi {
@@ -126,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
   );
   void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, true);
   return {
-    engine: () => ({ request: (type, args) => (QUERIES.has(type) ? engine.request(type, args) : Promise.reject(new Error(`${type} is not a query`))) }),
+    engine: () => ({ request: (type, args) => ((QUERIES as readonly string[]).includes(type) ? engine.request(type, args) : Promise.reject(new Error(`${type} is not a query`))) }),
     statusBarText: () => statusBar.text, panelData: () => CostPanel.currentData(), ready: () => ready,
     limitAlertsShown: () => limits.shown,
   };

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { LedgerEngine } from '../../src/pipeline/engine';
 import { BACKUP_DIR, MANIFEST_FILE } from '../../src/store/ledger-layout';
+import { readManifest, type Manifest } from '../../src/store/manifest';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
 import { memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
@@ -40,6 +41,13 @@ function mostRecentlyWritten(ledger: string): string {
   return files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs || b.localeCompare(a))[0]!;
 }
 
+/** The ledger's committed manifest (the test fails if it is not a sound one). */
+function committedManifest(ledger: string): Manifest {
+  const read = readManifest(path.join(ledger, MANIFEST_FILE));
+  assert.ok(read.ok, `manifest: ${read.ok ? '' : read.reason}`);
+  return read.manifest;
+}
+
 /** Overwrites the middle of a file with other bytes, keeping its size (a torn or rotted write). */
 function damage(file: string): void {
   const bytes = fs.readFileSync(file);
@@ -74,7 +82,7 @@ describe('history outlives the transcripts: 60 days, the first 30 deleted, the n
         engine.close();
 
         for (const file of byDay.slice(0, 30).flat()) fs.rmSync(file); // as Claude Code's cleanup does
-        const manifest = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8'));
+        const manifest = committedManifest(ledger);
         const months = Object.keys(manifest.months).sort();
         const victim = {
           'the most recently written file': () => mostRecentlyWritten(ledger),
@@ -124,7 +132,7 @@ describe('a damaged month without its twin', () => {
     // Transcripts gone; the newest January damaged before its twin was written (or with it).
     fs.rmSync(first);
     fs.rmSync(second);
-    const january: string = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8')).months['2026-01'].name;
+    const january = committedManifest(ledger).months['2026-01']!.name;
     damage(path.join(ledger, january));
     fs.rmSync(path.join(ledger, BACKUP_DIR, `${january}.gz`), { force: true });
 
@@ -157,7 +165,7 @@ describe('a reading window never changes the ledger', () => {
       dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'm1', requestId: 'r1', ts: '2026-11-20T10:00:00Z', output: 5 })]);
       await engine.ingest({ roots: dir.roots });
       engine.commit(); // committed; the twins come 20 s later
-      const manifest = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8'));
+      const manifest = committedManifest(ledger);
       damage(path.join(ledger, victim === 'state' ? manifest.state.name : manifest.months['2026-11'].name));
       const snapshot = () => fs.readdirSync(ledger).sort().map((name) => [name, fs.statSync(path.join(ledger, name)).mtimeMs]);
       const before = snapshot();
@@ -184,7 +192,7 @@ describe('each month segment stands alone', () => {
         await engine.ingest({ roots: dir.roots });
         engine.save();
       }
-      const manifest = JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8')) as { months: Record<string, { name: string }> };
+      const manifest = committedManifest(ledger);
       const SQL = await loadSqlJs();
       for (const { name } of Object.values(manifest.months)) {
         const month = new SQL.Database(fs.readFileSync(path.join(ledger, name)));

@@ -38,39 +38,44 @@ describe('transcript files: bad input and changes under us', () => {
     assert.ok(ctx.log.has('info', 'replaced or rewritten while being read'), ctx.log.lines.join('\n'));
   });
 
-  test('a pipe and an unreadable folder among the transcripts are said once, not on every rescan, and again once they come back', async () => {
-    ctx.dir.write(file, [msg(1)]);
-    // A link to a named pipe: listed like a file, found to be a pipe only when opened.
+  /** A link among the transcripts to a named pipe: listed like a file, found to be a pipe only when opened. */
+  function pipeAmongTranscripts(): { path: string; remove(): void; restore(): void; skips(): number } {
     const fifo = path.join(ctx.dir.base, 'fifo');
     const pipe = ctx.dir.claudePath('-work-app/pipe.jsonl');
     execFileSync('mkfifo', [fifo]);
     fs.symlinkSync(fifo, pipe);
-    const skips = () => ctx.log.lines.filter((l) => l.includes('pipe.jsonl')).length;
+    return {
+      path: pipe,
+      remove: () => fs.rmSync(pipe),
+      restore: () => fs.symlinkSync(fifo, pipe),
+      skips: () => ctx.log.lines.filter((l) => l.includes('pipe.jsonl')).length,
+    };
+  }
+
+  test('a pipe and an unreadable folder among the transcripts are said once, not on every rescan, and again once they come back', async () => {
+    ctx.dir.write(file, [msg(1)]);
+    const pipe = pipeAmongTranscripts();
     for (let i = 0; i < 3; i++) await ingestAll(ctx.engine, ctx.dir); // the writer rescans every 30 s
-    assert.equal(skips(), 1, ctx.log.lines.join('\n'));
+    assert.equal(pipe.skips(), 1, ctx.log.lines.join('\n'));
     assert.equal(eventTotals(ctx.engine).output, 1, 'the other file counts');
-    fs.rmSync(pipe);
+    pipe.remove();
     await ingestAll(ctx.engine, ctx.dir);
-    fs.symlinkSync(fifo, pipe);
+    pipe.restore();
     await ingestAll(ctx.engine, ctx.dir);
-    assert.equal(skips(), 2, 'said again after a pass without it');
+    assert.equal(pipe.skips(), 2, 'said again after a pass without it');
   });
 
   test('a skip met by a watcher pass does not keep it silenced: once it ends and comes back, the next whole pass says it', async () => {
     ctx.dir.write(file, [msg(1)]);
-    const fifo = path.join(ctx.dir.base, 'fifo');
-    const pipe = ctx.dir.claudePath('-work-app/pipe.jsonl');
-    execFileSync('mkfifo', [fifo]);
-    fs.symlinkSync(fifo, pipe);
-    const skips = () => ctx.log.lines.filter((l) => l.includes('pipe.jsonl')).length;
+    const pipe = pipeAmongTranscripts();
     await ingestAll(ctx.engine, ctx.dir);
-    await ctx.engine.ingest({ roots: ctx.dir.roots, onlyPaths: new Set([pipe]) }); // a watcher's pass
-    fs.rmSync(pipe);
+    await ctx.engine.ingest({ roots: ctx.dir.roots, onlyPaths: new Set([pipe.path]) }); // a watcher's pass
+    pipe.remove();
     await ingestAll(ctx.engine, ctx.dir); // a whole pass without it
-    fs.symlinkSync(fifo, pipe);
-    const before = skips();
+    pipe.restore();
+    const before = pipe.skips();
     await ingestAll(ctx.engine, ctx.dir);
-    assert.equal(skips(), before + 1, ctx.log.lines.join('\n'));
+    assert.equal(pipe.skips(), before + 1, ctx.log.lines.join('\n'));
   });
 
   test('a project folder linked into projects/ is read once; links to folders already walked, into them or up the tree are not followed', async () => {
