@@ -23,6 +23,8 @@ export interface FileOutcome {
 interface StoredFile extends FileMemory {
   id: number;
   parserState: string | null;
+  /** A whole file's damaged entries already logged (`reportKeys`), so a re-read logs only new ones. */
+  reportedInvalid: string | null;
 }
 
 /** Either nothing to read (with why), or what to read and what we knew of the file. */
@@ -33,13 +35,17 @@ export type FilePlan =
 export type StoredFiles = Map<string, StoredFile>;
 
 interface StoredFileRow {
-  id: number; path: string; size: number; mtime_ms: number; identity: string; head_hash: string; read_offset: number; parser_state: string | null;
+  id: number; path: string; size: number; mtime_ms: number; identity: string; head_hash: string; read_offset: number;
+  parser_state: string | null; reported_invalid: string | null;
 }
 
-const SELECT_STORED_FILES = 'SELECT id, path, size, mtime_ms, identity, head_hash, read_offset, parser_state FROM source_files';
+const SELECT_STORED_FILES = 'SELECT id, path, size, mtime_ms, identity, head_hash, read_offset, parser_state, reported_invalid FROM source_files';
 
 function storedFile(r: StoredFileRow): StoredFile {
-  return { id: r.id, size: r.size, mtimeMs: r.mtime_ms, identity: r.identity, headHash: r.head_hash, readOffset: r.read_offset, parserState: r.parser_state };
+  return {
+    id: r.id, size: r.size, mtimeMs: r.mtime_ms, identity: r.identity, headHash: r.head_hash, readOffset: r.read_offset,
+    parserState: r.parser_state, reportedInvalid: r.reported_invalid,
+  };
 }
 
 /** What we remember of every file, in one query (planning then needs no query per file). */
@@ -136,10 +142,10 @@ export function recordFile(
   }
   const parsed = result.file;
   if (parsed.restarted) log.info(`${file.path} was replaced or rewritten while being read; read again from the start (requests already counted are not counted again)`);
-  logInvalid(file, parsed, log);
+  const reported = logInvalid(file, parsed, plan.stored?.reportedInvalid ?? null, log);
   const fileId = plan.stored?.id ?? insertFile(statements, file.path, plan.request.agent);
   for (const record of parsed.records) writer.write(record);
-  saveFileMemory(statements, fileId, parsed);
+  saveFileMemory(statements, fileId, parsed, reported);
   const limitReadings = parsed.limits.length ? recordLimits(statements, parsed.limits) : 0;
   return { plan: plan.kind, bytes: parsed.bytesRead, invalidLines: parsed.invalidCount, limitReadings };
 }
@@ -147,24 +153,38 @@ export function recordFile(
 function describeInvalid(kind: FileKind, line: InvalidLine): string {
   if (kind === 'lines') return `${line.kind} at byte ${line.offset} skipped`;
   if (line.wholeFile) return `unreadable ${kind} skipped until it changes (${line.kind})`;
-  if (kind === 'sqlite') return `${line.kind} in a row: that row is skipped until it changes, the others count`;
-  return `${line.kind} in entry ${line.offset}: that entry is skipped until the file changes, the others count`;
+  if (kind === 'sqlite') return `${line.kind} in a row: that row is left out while it stays so, the others count`;
+  return `${line.kind} in entry ${line.offset}: that entry is left out while it stays so, the others count`;
 }
 
-function logInvalid(file: TranscriptFile, parsed: ParsedFile, log: Logger): void {
-  for (const line of parsed.invalid) log.warn(`${file.path}: ${describeInvalid(file.root.kind, line)}`);
-  if (parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid lines skipped in all`);
+/**
+ * Logs what a read skipped. A transcript's lines are read once; a document or database is read
+ * whole at every change, so of its damaged entries only those not logged at its last read are
+ * logged. Returns what to remember as logged (null when nothing was skipped).
+ */
+function logInvalid(file: TranscriptFile, parsed: ParsedFile, reportedBefore: string | null, log: Logger): string | null {
+  const whole = file.root.kind !== 'lines';
+  const keys = whole ? parsed.invalid.map(reportKey) : [];
+  const before = new Set(whole && reportedBefore ? reportedBefore.split('\n') : []);
+  const fresh = parsed.invalid.filter((_, i) => !before.has(keys[i]!));
+  for (const line of fresh) log.warn(`${file.path}: ${describeInvalid(file.root.kind, line)}`);
+  if (fresh.length > 0 && parsed.invalidCount > parsed.invalid.length) log.warn(`${file.path}: ${parsed.invalidCount} invalid lines skipped in all`);
+  return keys.length > 0 ? keys.join('\n') : null;
+}
+
+function reportKey(line: InvalidLine): string {
+  return `${line.offset} ${line.kind}`;
 }
 
 /** What a read leaves to compare the file with next time: where it ended, and the parser's state (null for none). */
 export type FileMemoryUpdate = Pick<ParsedFile, 'size' | 'mtimeMs' | 'identity' | 'headHash' | 'endOffset' | 'state'>;
 
-export function saveFileMemory(statements: Statements, fileId: number, memory: FileMemoryUpdate): void {
+export function saveFileMemory(statements: Statements, fileId: number, memory: FileMemoryUpdate, reportedInvalid: string | null = null): void {
   statements.run(
     `UPDATE source_files SET size = ?, mtime_ms = ?, identity = ?, head_hash = ?, read_offset = ?,
-       parser_state = ?, missing = 0 WHERE id = ?`,
+       parser_state = ?, reported_invalid = ?, missing = 0 WHERE id = ?`,
     [memory.size, memory.mtimeMs, memory.identity, memory.headHash, memory.endOffset,
-      memory.state === null ? null : JSON.stringify(memory.state), fileId],
+      memory.state === null ? null : JSON.stringify(memory.state), reportedInvalid, fileId],
   );
 }
 

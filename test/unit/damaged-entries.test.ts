@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { AgentDir, agentTotals } from '../fixtures/agent-dir';
-import { eventTotals, memoryEngine } from '../fixtures/engine-harness';
+import { eventTotals, memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
 import { opencodeDb, upsertMessage } from '../fixtures/opencode-db';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant } from '../fixtures/transcript-lines';
@@ -65,6 +65,46 @@ test('one damaged count in a task file or a database row leaves out that entry o
     const logged = log.lines.length;
     await engine.ingest(dir.options);
     assert.deepEqual(warnings(log.lines.slice(logged)), [], 'unchanged files are not read or logged again');
+  } finally {
+    engine.close();
+    dir.dispose();
+  }
+});
+
+test('a task file re-read after a change logs only entries newly damaged, across restarts', async () => {
+  const dir = new AgentDir();
+  const ledgerDir = tempLedgerDir();
+  const say = (ts: number, tokensIn: number) =>
+    ({ ts, type: 'say', say: 'api_req_started', text: JSON.stringify({ tokensIn, tokensOut: 1 }), modelInfo: { modelId: 'claude-sonnet-4-5', providerId: 'anthropic' } });
+  const task = dir.task('saoudrizwan.claude-dev', 'task-1');
+  const messages = [say(T0, 100), say(T0 + 1000, -1)];
+  const damageLines = (lines: string[]) => warnings(lines).filter((l) => l.includes('token count out of range in'));
+  let { engine, log } = await memoryEngine(ledgerDir);
+  try {
+    dir.writeJson(task, messages);
+    await engine.ingest(dir.options);
+    assert.equal(damageLines(log.lines).length, 1, log.lines.join('\n'));
+
+    messages.push(say(T0 + 2000, 1000));
+    dir.writeJson(task, messages);
+    let logged = log.lines.length;
+    const second = await engine.ingest(dir.options);
+    assert.equal(second.filesRead, 1, 'the changed task file is read again');
+    assert.equal(second.invalidLines, 1, 'its damaged entry is still left out');
+    assert.deepEqual(damageLines(log.lines.slice(logged)), [], 'but not logged again');
+    assert.equal(agentTotals(engine, 'cline').input, 1100);
+    engine.save();
+    engine.close();
+
+    ({ engine, log } = await memoryEngine(ledgerDir));
+    messages.push(say(T0 + 3000, 10), say(T0 + 4000, -5));
+    dir.writeJson(task, messages);
+    logged = log.lines.length;
+    await engine.ingest(dir.options);
+    const fresh = damageLines(log.lines.slice(logged));
+    assert.equal(fresh.length, 1, `after a restart, only the new damage is logged:\n${log.lines.join('\n')}`);
+    assert.match(fresh[0]!, /in entry 4:/);
+    assert.equal(agentTotals(engine, 'cline').input, 1110);
   } finally {
     engine.close();
     dir.dispose();

@@ -37,7 +37,7 @@ describe('state migrations', () => {
     const db = new SQL.Database();
     const log = new MemoryLogger();
     try {
-      assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), [1, 2, 3, 4]);
+      assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), [1, 2, 3, 4, 5]);
       for (const table of ['meta', 'source_files', 'dim_session', 'daily_mart', 'session_mart', 'session_model_mart']) assert.ok(tableExists(db, table), table);
       assert.equal(tableExists(db, 'usage_events'), false, 'events live in month segments, not in the state');
       assert.equal(tableExists(db, 'mart_watermark'), false, 'the marts keep their watermark in meta');
@@ -55,7 +55,7 @@ describe('state migrations', () => {
     const db = new SQL.Database();
     try {
       assert.throws(() => migrate(db, readMigrations(base), new MemoryLogger()), /migration 9_broken failed: .*syntax error/);
-      assert.deepEqual(db.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2], [3], [4]]);
+      assert.deepEqual(db.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2], [3], [4], [5]]);
       assert.equal(tableExists(db, 'half'), false);
       assert.equal(db.exec("SELECT 1 FROM meta WHERE key = 'marker'").length, 0);
     } finally {
