@@ -13,6 +13,8 @@ import { priceTableVersion } from '../src/pricing/cost';
 import { costNanos } from '../src/pricing/nanos';
 import { EventWriter } from '../src/store/event-writer';
 import { Ledger } from '../src/store/ledger';
+import { MANIFEST_FILE } from '../src/store/ledger-layout';
+import { readManifest } from '../src/store/manifest';
 import { recordPriceVersion } from '../src/store/reprice';
 import { Statements } from '../src/store/statement-cache';
 import { claudeAssistant } from '../test/fixtures/transcript-lines';
@@ -147,4 +149,11 @@ export function folderBytes(dir: string): number {
     total += e.isDirectory() ? folderBytes(full) : fs.statSync(full).size;
   }
   return total;
+}
+
+/** Bytes of the committed set: the files the manifest names (what the ledger needs, without the copies kept for repair). */
+export function committedBytes(dir: string): number {
+  const read = readManifest(path.join(dir, MANIFEST_FILE));
+  if (!read.ok) throw new Error(`no manifest in ${dir}: ${read.reason}`);
+  return read.manifest.state.bytes + Object.values(read.manifest.months).reduce((sum, m) => sum + m.bytes, 0);
 }
