@@ -4,7 +4,7 @@ import { nodeZlib } from '../core/lazy-builtins';
 import type { Logger } from '../core/log';
 import { safeList, sha256, syncDirectory, writeFileAtomic } from './atomic-file';
 import { BACKUP_DIR, isDataFileName, MANIFEST_FILE, PREVIOUS_MANIFEST_FILE } from './ledger-layout';
-import { manifestFiles, readManifest, writeManifest, type Manifest, type ManifestFile } from './manifest';
+import { manifestEntries, manifestFiles, readManifest, writeManifest, type Manifest, type ManifestFile } from './manifest';
 
 /** Which copy of a file was used. */
 export type CopyUsed = 'primary' | 'backup' | 'previous' | 'none';
@@ -103,17 +103,29 @@ export function commitManifest(dir: string, current: Manifest | undefined, next:
 /**
  * A compressed second copy of the data files the latest saves wrote, and of the manifest:
  * the files a torn or interrupted write could have damaged, some of them with no previous
- * version to fall back on. Twins of files written earlier are removed (a closed month is never
- * written again; it is one file, checked by its hash).
+ * version to fall back on. The files the last save replaced (the previous manifest's) are kept
+ * as their twins only, once a twin is found sound: the last good copy, compressed. Other twins
+ * are removed (a closed month is never written again; it is one file, checked by its hash).
  */
-export function writeBackups(dir: string, manifest: Manifest, written: Map<string, Uint8Array>): void {
+export function writeBackups(dir: string, manifest: Manifest, previous: Manifest | undefined, written: Map<string, Uint8Array>): void {
   const backup = path.join(dir, BACKUP_DIR);
   fs.mkdirSync(backup, { recursive: true });
-  // A twin is checked by its hash when needed, so it is not synced: a torn twin is a missing one.
-  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), nodeZlib().gzipSync(bytes, { level: 1 }), { sync: false, syncFolder: false });
+  for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), nodeZlib().gzipSync(bytes, { level: 1 }), { syncFolder: false });
+  syncDirectory(backup);
   writeManifest(path.join(backup, MANIFEST_FILE), manifest);
-  const keep = new Set([...written.keys()].map((name) => `${name}${TWIN_SUFFIX}`));
+  const current = new Set(manifestFiles(manifest));
+  const replaced = previous ? manifestEntries(previous).filter((entry) => !current.has(entry.name)) : [];
+  const keep = new Set([...written.keys(), ...replaced.map((entry) => entry.name)].map((name) => `${name}${TWIN_SUFFIX}`));
   for (const name of safeList(backup)) if (name.endsWith(TWIN_SUFFIX) && !keep.has(name)) fs.rmSync(path.join(backup, name), { force: true });
+  let compacted = false;
+  for (const entry of replaced) {
+    const twin = readIfPresent(twinPath(dir, entry.name));
+    const bytes = twin && gunzipOrUndefined(twin);
+    if (!bytes || !sound(bytes, entry) || !fs.existsSync(path.join(dir, entry.name))) continue;
+    fs.rmSync(path.join(dir, entry.name), { force: true });
+    compacted = true;
+  }
+  if (compacted) syncDirectory(dir);
 }
 
 /** Deletes data files (and twins) that neither the current nor the previous manifest names. */

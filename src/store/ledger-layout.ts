@@ -6,10 +6,10 @@ import { realPathOrSelf } from '../core/real-path';
  * What lives in a ledger folder:
  * - `agent-ledger.json`    the marker: this folder is an Agent Ledger ledger (never anything else);
  * - `manifest.json`        the committed set of files; replaced by a rename, so a save is all or nothing;
- * - `manifest.prev.json`   the set before the last save (its files are kept: the last good copies);
+ * - `manifest.prev.json`   the set before the last save (its files are kept, as their twins once sound: the last good copies);
  * - `state.g<N>.sqlite`    small state: file offsets, dimensions, marts (rewritten by every save);
  * - `events-YYYY-MM.g<N>.sqlite`  one month of usage events, by event time (rewritten only while it changes);
- * - `backup/`              a compressed twin of the files the latest saves wrote, and of the manifest;
+ * - `backup/`              a compressed twin of the files the latest saves wrote and replaced, and of the manifest;
  * - `writer.lock`          which window (or CLI) may write;
  * - `status-card.json`     today's and recent sessions' figures for the status line (no SQLite needed).
  */

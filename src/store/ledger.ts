@@ -158,7 +158,7 @@ export class Ledger {
   backUp(): void {
     if (this.readOnly || this.unbacked.size === 0) return;
     const named = new Set(manifestFiles(this.manifest));
-    writeBackups(this.dir, this.manifest, new Map([...this.unbacked].filter(([name]) => named.has(name))));
+    writeBackups(this.dir, this.manifest, this.previous, new Map([...this.unbacked].filter(([name]) => named.has(name))));
     this.unbacked.clear();
     removeUnreferenced(this.dir, [this.manifest, this.previous]);
   }

@@ -51,9 +51,14 @@ export function writeManifest(file: string, manifest: Manifest): void {
   writeFileAtomic(file, Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`));
 }
 
+/** Every file a manifest references. */
+export function manifestEntries(manifest: Manifest): ManifestFile[] {
+  return [manifest.state, ...Object.values(manifest.months)];
+}
+
 /** Every file name a manifest references. */
 export function manifestFiles(manifest: Manifest): string[] {
-  return [manifest.state.name, ...Object.values(manifest.months).map((m) => m.name)];
+  return manifestEntries(manifest).map((entry) => entry.name);
 }
 
 export function emptyManifest(): Manifest {

@@ -156,6 +156,47 @@ describe('a damaged month without its twin', () => {
   });
 });
 
+describe('the last good copy of what a save replaced', () => {
+  test('is kept as its compressed twin once that twin is sound, and restores a month whose newest file and twin are both damaged', async () => {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    let { engine } = await memoryEngine(ledger);
+    const first = dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'mA', requestId: 'rA', ts: '2026-01-10T10:00:00Z', input: 100, output: 10 })]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    engine.backUp();
+    const firstSave = daily(engine);
+    const older = committedManifest(ledger);
+    const second = dir.write(dir.claudePath('-w/b.jsonl'), [claudeAssistant({ messageId: 'mB', requestId: 'rB', ts: '2026-01-11T10:00:00Z', input: 200, output: 20 })]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    engine.backUp();
+    engine.close();
+    const replaced = [older.state.name, older.months['2026-01']!.name];
+    for (const name of replaced) {
+      assert.equal(fs.existsSync(path.join(ledger, name)), false, `${name} is kept compressed only`);
+      assert.ok(fs.existsSync(path.join(ledger, BACKUP_DIR, `${name}.gz`)), `${name}'s twin is kept`);
+    }
+
+    fs.rmSync(first);
+    fs.rmSync(second);
+    const january = committedManifest(ledger).months['2026-01']!.name;
+    damage(path.join(ledger, january));
+    damage(path.join(ledger, BACKUP_DIR, `${january}.gz`));
+    const reopened = await memoryEngine(ledger);
+    engine = reopened.engine;
+    try {
+      await engine.ingest({ roots: dir.roots });
+      engine.rebuildMarts();
+      assert.deepEqual(daily(engine), firstSave, 'the previous version, from its twin: all that is left of January');
+      assert.ok(reopened.log.lines.some((l) => l.includes(`${january} is damaged`) && l.includes('restored its previous version')), reopened.log.lines.join('\n'));
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+});
+
 describe('a reading window never changes the ledger', () => {
   test('opening read-only a ledger whose state or newest month is damaged leaves every file as it was', async () => {
     for (const victim of ['state', 'month'] as const) {
