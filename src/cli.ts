@@ -4,6 +4,7 @@ import type { Logger } from './core/log';
 import { defaultDbPath, parseCli, USAGE, UsageError } from './cli/options';
 import { runCli } from './cli/run-cli';
 import { terminalSafe } from './cli/terminal-text';
+import { NotALedgerError, resolveLedgerLocation } from './store/ledger-layout';
 
 /** Warnings and errors go to stderr, so stdout stays clean for --json; paths in them are made terminal-safe. */
 const stderrLogger: Logger = {
@@ -29,22 +30,27 @@ async function main(): Promise<number> {
   }
 }
 
-/** Claude Code's status line: whatever happens, print what we can and exit 0. */
+/**
+ * Claude Code's status line: whatever happens, print what we can and exit 0. A --db that is not
+ * a ledger is left untouched (the status line would otherwise record its reading there).
+ */
 async function statusLine(): Promise<number> {
-  const note = (m: string) => process.stderr.write(`agent-ledger statusline: ${m}\n`);
+  const note = (m: string) => process.stderr.write(`agent-ledger statusline: ${terminalSafe(m)}\n`);
   let line = 'Agent Ledger';
   try {
-    const { runStatusLine } = await import('./cli/statusline');
     let db = defaultDbPath();
     try {
       const options = parseCli(process.argv.slice(2));
-      if (options !== 'help' && options !== 'version') db = options.db;
+      if (options === 'help' || options === 'version') return await main();
+      db = options.db;
     } catch (error) {
       note((error as Error).message);
     }
-    line = await runStatusLine(await readStdin(), db, Date.now(), note);
+    const { runStatusLine } = await import('./cli/statusline');
+    const { dir } = resolveLedgerLocation(db);
+    line = await runStatusLine(await readStdin(), dir, Date.now(), note);
   } catch (error) {
-    note(`unexpected failure: ${(error as Error).message}`);
+    note(error instanceof NotALedgerError ? error.message : `unexpected failure: ${(error as Error).message}`);
   }
   await write(process.stdout, `${line}\n`);
   return 0;

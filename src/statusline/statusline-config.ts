@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file';
+import { claimLedgerFolder } from '../store/ledger-layout';
 
 /** What to do with the status-line command the user had before ours. */
 export type ChainMode = 'after' | 'instead' | 'off';
@@ -37,5 +38,6 @@ export function readStatusLineConfig(ledgerDir: string): StatusLineConfig {
 }
 
 export function writeStatusLineConfig(ledgerDir: string, config: StatusLineConfig): void {
+  claimLedgerFolder(ledgerDir); // the status line reads only a ledger folder
   writeFileAtomic(path.join(ledgerDir, CONFIG_NAME), Buffer.from(`${JSON.stringify(config, null, 2)}\n`));
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -86,6 +86,37 @@ describe('agent-ledger statusline', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.split('\n').filter(Boolean).length, 1, result.stdout);
     }
+  });
+
+  test('a --db that is not a ledger is left untouched: one line, a note why, exit 0', () => {
+    const folder = path.join(dir.base, 'not-a-ledger');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'keep.txt'), 'keep');
+    const file = path.join(dir.base, 'notes.txt');
+    fs.writeFileSync(file, 'notes');
+    for (const target of [folder, file]) {
+      const result = run(['--db', target, 'statusline'], JSON.stringify(INPUT));
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, 'Agent Ledger\n');
+      assert.match(result.stderr, /not an Agent Ledger ledger.*; refusing/);
+      assert.doesNotMatch(result.stderr, /EEXIST|ENOTDIR/);
+    }
+    assert.deepEqual(fs.readdirSync(folder), ['keep.txt'], 'nothing written into the folder');
+    assert.equal(fs.readFileSync(file, 'utf8'), 'notes');
+  });
+
+  test('--help prints the usage without waiting for input', async () => {
+    const cli = ourCli();
+    // stdin stays open, as at a terminal: the help must not wait for it to end.
+    const child = spawn(cli.command, [...cli.args, 'statusline', '--help'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const timer = setTimeout(() => child.kill(), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(timer);
+    child.stdin.destroy();
+    assert.equal(code, 0, 'exited by itself with status 0');
+    assert.match(stdout, /^usage: agent-ledger/im);
   });
 
   test('chains the previous status-line command with the same input: after ours, or instead', () => {
