@@ -9,6 +9,7 @@ import { realPathOrSelf } from '../core/real-path';
  * - `manifest.prev.json`   the set before the last save (its files are kept, as their twins once sound: the last good copies);
  * - `state.g<N>.sqlite`    small state: file offsets, dimensions, marts (rewritten by every save);
  * - `events-YYYY-MM.g<N>.sqlite`  one month of usage events, by event time (rewritten only while it changes);
+ * - `events-YYYY-MM.tail.g<N>.sqlite`  a month's events added since its file above was written (while few);
  * - `backup/`              a compressed twin of the files the latest saves wrote and replaced, and of the manifest;
  * - `writer.lock`          which window (or CLI) may write;
  * - `status-card.json`     today's and recent sessions' figures for the status line (no SQLite needed).
@@ -34,7 +35,11 @@ export function monthFileName(month: string, generation: number): string {
   return `events-${month}.g${generation}.sqlite`;
 }
 
-const DATA_FILE = /^(state|events-\d{4}-\d{2})\.g\d+\.sqlite$/;
+export function monthTailFileName(month: string, generation: number): string {
+  return `events-${month}.tail.g${generation}.sqlite`;
+}
+
+const DATA_FILE = /^(state|events-\d{4}-\d{2}(\.tail)?)\.g\d+\.sqlite$/;
 
 export function isDataFileName(name: string): boolean {
   return DATA_FILE.test(name);

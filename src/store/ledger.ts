@@ -6,10 +6,10 @@ import { LedgerDb } from './ledger-db';
 import {
   chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
 } from './ledger-files';
-import { BACKUP_DIR, claimLedgerFolder, monthFileName, stateFileName, type LedgerLocation } from './ledger-layout';
-import { emptyManifest, manifestFiles, type Manifest, type MonthEntry } from './manifest';
+import { BACKUP_DIR, claimLedgerFolder, monthFileName, monthTailFileName, stateFileName, type LedgerLocation } from './ledger-layout';
+import { emptyManifest, manifestFiles, monthMaxId, type Manifest, type MonthEntry } from './manifest';
 import { defaultMigrationsDir, migrate, readMigrations } from './migrations';
-import { MonthSegments } from './month-segments';
+import { MonthSegments, type MonthBytes } from './month-segments';
 import { monthOf } from './month';
 import { RequestIndex } from './request-index';
 import { configureInMemory, loadSqlJs } from './sqljs-loader';
@@ -41,6 +41,9 @@ export interface SaveReport {
 }
 
 const NEXT_ID_KEY = 'next_event_id';
+/** A month's tail is written alone while it holds at most this many events, or an eighth of its base. */
+const MIN_TAIL_ROWS = 2_000;
+const TAIL_SHARE = 1 / 8;
 
 /**
  * The ledger folder, open: the state database (the working connection), the month segments
@@ -67,7 +70,7 @@ export class Ledger {
   ) {
     this.months = new MonthSegments(SQL, Object.keys(manifest.months), (month) => this.loadMonth(month), log);
     this.index = new RequestIndex(this.months);
-    const fromMonths = Math.max(0, ...Object.values(manifest.months).map((m) => m.maxId));
+    const fromMonths = Math.max(0, ...Object.values(manifest.months).map(monthMaxId));
     this.nextId = Math.max(Number(db.getMeta(NEXT_ID_KEY) ?? 1), fromMonths + 1);
   }
 
@@ -116,9 +119,14 @@ export class Ledger {
     const generation = this.manifest.generation + 1;
     const written = new Map<string, Uint8Array>();
     const months: Record<string, MonthEntry> = { ...this.manifest.months };
-    for (const m of this.months.exportDirty((month, db) => copyDimensionsInto(db, this.db, this.manifest.months[month]?.maxId))) {
-      const name = monthFileName(m.month, generation);
-      months[m.month] = { ...writeDataFile(this.dir, name, m.bytes), rows: m.rows, maxId: m.maxId };
+    const exported = this.months.exportDirty(
+      (month, db) => copyDimensionsInto(db, this.db, this.manifest.months[month] && monthMaxId(this.manifest.months[month])),
+      (month, rows, rewritten) => this.tailAfter(month, rows, rewritten),
+    );
+    for (const m of exported) {
+      const name = m.tailAfter === undefined ? monthFileName(m.month, generation) : monthTailFileName(m.month, generation);
+      const entry = { ...writeDataFile(this.dir, name, m.bytes), rows: m.rows, maxId: m.maxId };
+      months[m.month] = m.tailAfter === undefined ? entry : { ...months[m.month]!, tail: entry };
       written.set(name, m.bytes);
     }
     this.db.setMeta(NEXT_ID_KEY, String(this.nextId));
@@ -136,6 +144,17 @@ export class Ledger {
     this.releaseCleanMonths();
     const bytes = [...written.values()].reduce((sum, b) => sum + b.length, 0);
     return { generation, files: written.size, bytes, ms: performance.now() - started };
+  }
+
+  /**
+   * A month's new events go to its tail while the tail stays small beside the month's base: a save
+   * then writes only them. Past that, or once the month's saved rows changed (re-priced,
+   * restored), the whole month is written as a new base.
+   */
+  private tailAfter(month: string, rows: number, rewritten: boolean): number | undefined {
+    const base = this.manifest.months[month];
+    if (!base || rewritten) return undefined;
+    return rows - base.rows <= Math.max(MIN_TAIL_ROWS, base.rows * TAIL_SHARE) ? base.maxId : undefined;
   }
 
   /**
@@ -168,16 +187,17 @@ export class Ledger {
     this.stateOwner.close();
   }
 
-  /** A month's committed bytes, checked against the manifest when first needed (opening reads no history). */
-  private loadMonth(month: string): Uint8Array | undefined {
+  /** A month's committed files (base and tail), checked against the manifest when first needed (opening reads no history). */
+  private loadMonth(month: string): MonthBytes | undefined {
     const entry = this.manifest.months[month];
     if (!entry) return undefined;
-    const found = readChecked(this.dir, entry);
-    if (found) {
-      if (found.used === 'backup') this.restoredFromTwin(month, entry.name);
-      return found.bytes;
+    const base = readChecked(this.dir, entry);
+    const tail = entry.tail && readChecked(this.dir, entry.tail);
+    if (!base || (entry.tail && !tail)) return this.fallBackMonth(month, entry, base?.bytes, tail?.bytes);
+    for (const [file, found] of [[entry, base], [entry.tail, tail]] as const) {
+      if (found?.used === 'backup') this.restoredFromTwin(month, file!.name);
     }
-    return this.fallBackMonth(month, entry);
+    return { base: base.bytes, tail: tail?.bytes };
   }
 
   /** The twin replaces a damaged file: the month is rewritten by the next save, so the damage does not stay on disk. */
@@ -189,14 +209,16 @@ export class Ledger {
   }
 
   /**
-   * A damaged month with no sound twin: its previous version (or nothing), then the transcripts that
-   * still exist. The month is written anew by the next save, so the manifest never keeps naming
-   * the damaged file and the older copy it came from is not removed as unreferenced.
+   * A damaged month file with no sound twin: the month's previous version (the sound base with
+   * the tail before, or the base and tail before), else what is sound of it (its tail), then the
+   * transcripts that still exist. The month is written anew by the next save, so the manifest never keeps naming the
+   * damaged file and the older copy it came from is not removed as unreferenced.
    */
-  private fallBackMonth(month: string, entry: MonthEntry): Uint8Array | undefined {
-    const aside = this.readOnly ? undefined : keepDamaged(this.dir, entry.name);
-    const older = this.previous?.months[month];
-    const found = older && older.name !== entry.name ? readChecked(this.dir, older) : undefined;
+  private fallBackMonth(month: string, entry: MonthEntry, soundBase: Uint8Array | undefined, soundTail: Uint8Array | undefined): MonthBytes | undefined {
+    const damaged = soundBase ? entry.tail! : entry;
+    const aside = this.readOnly ? undefined : keepDamaged(this.dir, damaged.name);
+    const found = soundBase ? { base: soundBase, tail: this.previousTail(month, entry) }
+      : this.previousMonth(month, entry) ?? (soundTail ? { tail: soundTail } : undefined);
     this.recovery.rereadSources = true;
     this.recovery.rebuildMarts = true;
     if (!this.readOnly) {
@@ -204,11 +226,26 @@ export class Ledger {
       this.recovery.save = true;
     }
     this.log.error(
-      `ledger file ${entry.name} is damaged${aside ? ` (kept as ${aside})` : ''}; ` +
+      `ledger file ${damaged.name} is damaged${aside ? ` (kept as ${aside})` : ''}; ` +
         (found ? 'restored its previous version' : 'no good copy is left') +
         '; every transcript that still exists is read again (nothing is counted twice)',
     );
-    return found?.bytes;
+    return found;
+  }
+
+  /** The tail the previous save left on the same base, when sound. */
+  private previousTail(month: string, entry: MonthEntry): Uint8Array | undefined {
+    const older = this.previous?.months[month];
+    if (!older?.tail || older.name !== entry.name || older.tail.name === entry.tail?.name) return undefined;
+    return readChecked(this.dir, older.tail)?.bytes;
+  }
+
+  /** The month as the previous save left it (another base), when its base is sound. */
+  private previousMonth(month: string, entry: MonthEntry): MonthBytes | undefined {
+    const older = this.previous?.months[month];
+    const base = older && older.name !== entry.name ? readChecked(this.dir, older) : undefined;
+    if (!base) return undefined;
+    return { base: base.bytes, tail: older!.tail && readChecked(this.dir, older!.tail)?.bytes };
   }
 
 

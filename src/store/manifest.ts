@@ -9,7 +9,14 @@ export interface ManifestFile {
 }
 
 export interface MonthEntry extends ManifestFile {
-  /** Rows in the month and the largest event id among them. */
+  /** Rows in the file and the largest event id among them. */
+  rows: number;
+  maxId: number;
+  /** The month's events added since this (base) file was written, in a file of their own (ids above `maxId`). */
+  tail?: TailEntry;
+}
+
+export interface TailEntry extends ManifestFile {
   rows: number;
   maxId: number;
 }
@@ -53,7 +60,12 @@ export function writeManifest(file: string, manifest: Manifest): void {
 
 /** Every file a manifest references. */
 export function manifestEntries(manifest: Manifest): ManifestFile[] {
-  return [manifest.state, ...Object.values(manifest.months)];
+  return [manifest.state, ...Object.values(manifest.months).flatMap((m) => (m.tail ? [m, m.tail] : [m]))];
+}
+
+/** The largest event id a month holds, its tail included. */
+export function monthMaxId(entry: MonthEntry): number {
+  return entry.tail?.maxId ?? entry.maxId;
 }
 
 /** Every file name a manifest references. */

@@ -1,15 +1,30 @@
 import type { BindParams, Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import { migrate, readMigrations, segmentMigrationsDir } from './migrations';
+import { appendTail, exportTail } from './month-tail';
 import { configureInMemory } from './sqljs-loader';
 import type { Logger } from '../core/log';
 
-/** A month's events as they will be written: bytes plus what the manifest records of them. */
+/** A month's committed files: its base, and the tail of events added since (see month-tail.ts). */
+export interface MonthBytes {
+  /** Absent only when a damaged base left nothing but the tail. */
+  base?: Uint8Array;
+  tail?: Uint8Array;
+}
+
+/**
+ * A month's events as they will be written: the whole month, or (with `tailAfter`) only its
+ * events above that id; `rows` and `maxId` describe what `bytes` hold.
+ */
 export interface ExportedMonth {
   month: string;
   bytes: Uint8Array;
   rows: number;
   maxId: number;
+  tailAfter?: number;
 }
+
+/** Decides, for a dirty month, the id above which its events go to a tail; undefined writes the whole month. */
+export type TailPlan = (month: string, rows: number, rewritten: boolean) => number | undefined;
 
 /** A row to insert; the 64-bit hashes come as 32-bit halves (sql.js binds a BigInt as text). */
 export type EventRow = [
@@ -43,6 +58,8 @@ interface OpenMonth {
 export class MonthSegments {
   private readonly open = new Map<string, OpenMonth>();
   private readonly dirty = new Set<string>();
+  /** Months whose saved rows changed (re-priced, restored): written whole by the next save. */
+  private readonly rewritten = new Set<string>();
   /** Months written since the marts last folded them in. */
   private readonly unfolded = new Set<string>();
   private readonly known: Set<string>;
@@ -51,7 +68,7 @@ export class MonthSegments {
     private readonly SQL: SqlJsStatic,
     knownMonths: Iterable<string>,
     /** The month's committed bytes (checked), or undefined for a month never saved. */
-    private readonly load: (month: string) => Uint8Array | undefined,
+    private readonly load: (month: string) => MonthBytes | undefined,
     private readonly log: Logger,
   ) {
     this.known = new Set(knownMonths);
@@ -129,25 +146,33 @@ export class MonthSegments {
     }
   }
 
-  /** Marks a month as changed by a statement run directly on its database. */
+  /** Marks a month as changed by a statement run directly on its database (written whole by the next save). */
   touch(month: string): void {
     this.dirty.add(month);
+    this.rewritten.add(month);
   }
 
-  /** The bytes of every dirty month, with `prepare` run on each first (it copies the dimensions in). */
-  exportDirty(prepare: (month: string, db: Database) => void): ExportedMonth[] {
+  /**
+   * The bytes of every dirty month, whole or as a tail (as `plan` decides), with `prepare` run on
+   * each first (it copies the dimensions in).
+   */
+  exportDirty(prepare: (month: string, db: Database) => void, plan: TailPlan): ExportedMonth[] {
     this.commitAll();
     return this.dirtyMonths().map((month) => {
       const open = this.openMonth(month);
       prepare(month, open.db);
-      const stats = open.db.exec('SELECT COUNT(*), COALESCE(MAX(id), 0) FROM usage_events')[0]!.values[0]!;
       freeStatements(open);
-      return { month, bytes: open.db.export(), rows: Number(stats[0]), maxId: Number(stats[1]) };
+      const [rows, maxId] = stats(open.db, 0);
+      const tailAfter = plan(month, rows, this.rewritten.has(month));
+      if (tailAfter === undefined) return { month, bytes: open.db.export(), rows, maxId };
+      const [tailRows] = stats(open.db, tailAfter);
+      return { month, bytes: exportTail(this.SQL, open.db, tailAfter), rows: tailRows, maxId, tailAfter };
     });
   }
 
   markSaved(): void {
     this.dirty.clear();
+    this.rewritten.clear();
   }
 
   /** Closes clean months other than `keep` (their committed files stay the truth). */
@@ -175,17 +200,24 @@ export class MonthSegments {
     let open = this.open.get(month);
     if (!open) {
       const bytes = this.known.has(month) ? this.load(month) : undefined;
-      const db = new this.SQL.Database(bytes);
+      const db = new this.SQL.Database(bytes?.base);
       configureInMemory(db);
-      if (!bytes) {
+      if (!bytes?.base) {
         migrate(db, readMigrations(segmentMigrationsDir()), this.log, 'debug');
         db.run('INSERT OR REPLACE INTO segment_meta (key, value) VALUES (?, ?)', ['month', month]);
       }
+      if (bytes?.tail) appendTail(this.SQL, db, bytes.tail);
       open = { db, insert: undefined, reads: new Map(), pending: [], inTransaction: false };
       this.open.set(month, open);
     }
     return open;
   }
+}
+
+/** Rows above `afterId` and the largest id of the month. */
+function stats(db: Database, afterId: number): [rows: number, maxId: number] {
+  const row = db.exec('SELECT COUNT(*), COALESCE(MAX(id), 0) FROM usage_events WHERE id > ?', [afterId])[0]!.values[0]!;
+  return [Number(row[0]), Number(row[1])];
 }
 
 /** Writes the rows waiting in a month's batch. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { LedgerEngine } from '../../src/pipeline/engine';
 import { BACKUP_DIR, MANIFEST_FILE } from '../../src/store/ledger-layout';
-import { readManifest, type Manifest } from '../../src/store/manifest';
+import { readManifest, type Manifest, type MonthEntry } from '../../src/store/manifest';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
 import { memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
@@ -48,6 +48,9 @@ function committedManifest(ledger: string): Manifest {
   return read.manifest;
 }
 
+/** The month's file the latest save of it wrote: its tail, when it has one. */
+const newestFile = (month: MonthEntry) => month.tail?.name ?? month.name;
+
 /** Overwrites the middle of a file with other bytes, keeping its size (a torn or rotted write). */
 function damage(file: string): void {
   const bytes = fs.readFileSync(file);
@@ -59,7 +62,7 @@ function damage(file: string): void {
 
 describe('history outlives the transcripts: 60 days, the first 30 deleted, the newest ledger file damaged', () => {
   for (const savePattern of ['one save for all 60 days', 'a save after every day'] as const) {
-    for (const target of ['the most recently written file', 'manifest.json', 'the state file', 'the newest month file', 'the oldest month file'] as const) {
+    for (const target of ['the most recently written file', 'manifest.json', 'the state file', 'the newest month file', 'the newest month\'s base', 'the oldest month file'] as const) {
       // A month closed long ago was written by an earlier save and never since: one checked file,
       // not a file a torn write of the latest saves could reach (see the README's promise).
       if (savePattern === 'a save after every day' && target === 'the oldest month file') continue;
@@ -88,7 +91,8 @@ describe('history outlives the transcripts: 60 days, the first 30 deleted, the n
           'the most recently written file': () => mostRecentlyWritten(ledger),
           'manifest.json': () => path.join(ledger, MANIFEST_FILE),
           'the state file': () => path.join(ledger, manifest.state.name),
-          'the newest month file': () => path.join(ledger, manifest.months[months.at(-1)!].name),
+          'the newest month file': () => path.join(ledger, newestFile(manifest.months[months.at(-1)!]!)),
+          'the newest month\'s base': () => path.join(ledger, manifest.months[months.at(-1)!]!.name),
           'the oldest month file': () => path.join(ledger, manifest.months[months[0]!].name),
         }[target]();
         damage(victim);
@@ -132,7 +136,7 @@ describe('a damaged month without its twin', () => {
     // Transcripts gone; the newest January damaged before its twin was written (or with it).
     fs.rmSync(first);
     fs.rmSync(second);
-    const january = committedManifest(ledger).months['2026-01']!.name;
+    const january = newestFile(committedManifest(ledger).months['2026-01']!);
     damage(path.join(ledger, january));
     fs.rmSync(path.join(ledger, BACKUP_DIR, `${january}.gz`), { force: true });
 
@@ -161,35 +165,36 @@ describe('the last good copy of what a save replaced', () => {
     const dir = new TranscriptDir();
     const ledger = tempLedgerDir();
     let { engine } = await memoryEngine(ledger);
-    const first = dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'mA', requestId: 'rA', ts: '2026-01-10T10:00:00Z', input: 100, output: 10 })]);
-    await engine.ingest({ roots: dir.roots });
-    engine.save();
-    engine.backUp();
-    const firstSave = daily(engine);
+    const files: string[] = [];
+    const saveDay = async (day: number) => {
+      files.push(dir.write(dir.claudePath(`-w/${day}.jsonl`), [claudeAssistant({ messageId: `m${day}`, requestId: `r${day}`, ts: `2026-01-${day}T10:00:00Z`, input: day * 100, output: 10 })]));
+      await engine.ingest({ roots: dir.roots });
+      engine.save();
+      engine.backUp();
+    };
+    await saveDay(10);
+    await saveDay(11);
+    const secondSave = daily(engine);
     const older = committedManifest(ledger);
-    const second = dir.write(dir.claudePath('-w/b.jsonl'), [claudeAssistant({ messageId: 'mB', requestId: 'rB', ts: '2026-01-11T10:00:00Z', input: 200, output: 20 })]);
-    await engine.ingest({ roots: dir.roots });
-    engine.save();
-    engine.backUp();
+    await saveDay(12);
     engine.close();
-    const replaced = [older.state.name, older.months['2026-01']!.name];
-    for (const name of replaced) {
+    const month = committedManifest(ledger).months['2026-01']!;
+    assert.ok(month.tail && older.months['2026-01']!.tail, 'the later saves wrote January\'s tail, not the whole month');
+    for (const name of [older.state.name, older.months['2026-01']!.tail!.name]) {
       assert.equal(fs.existsSync(path.join(ledger, name)), false, `${name} is kept compressed only`);
       assert.ok(fs.existsSync(path.join(ledger, BACKUP_DIR, `${name}.gz`)), `${name}'s twin is kept`);
     }
 
-    fs.rmSync(first);
-    fs.rmSync(second);
-    const january = committedManifest(ledger).months['2026-01']!.name;
-    damage(path.join(ledger, january));
-    damage(path.join(ledger, BACKUP_DIR, `${january}.gz`));
+    for (const file of files) fs.rmSync(file);
+    damage(path.join(ledger, month.tail!.name));
+    damage(path.join(ledger, BACKUP_DIR, `${month.tail!.name}.gz`));
     const reopened = await memoryEngine(ledger);
     engine = reopened.engine;
     try {
       await engine.ingest({ roots: dir.roots });
       engine.rebuildMarts();
-      assert.deepEqual(daily(engine), firstSave, 'the previous version, from its twin: all that is left of January');
-      assert.ok(reopened.log.lines.some((l) => l.includes(`${january} is damaged`) && l.includes('restored its previous version')), reopened.log.lines.join('\n'));
+      assert.deepEqual(daily(engine), secondSave, 'the base and the previous tail, from its twin: all that is left of January');
+      assert.ok(reopened.log.lines.some((l) => l.includes(`${month.tail!.name} is damaged`) && l.includes('restored its previous version')), reopened.log.lines.join('\n'));
     } finally {
       engine.close();
       dir.dispose();
