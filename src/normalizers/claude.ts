@@ -42,8 +42,11 @@ export const claudeNormalizer: AgentNormalizer<null> = {
 
   normalize(line, offset, _state, filePath): UsageRecord | undefined {
     const entry = asObject(line);
-    if (entry?.type !== 'assistant') return undefined;
-    const message = asObject(entry.message);
+    const message = asObject(entry?.message);
+    // Claude Code marks a reply `type: "assistant"`; a line with no type at all (older or
+    // hand-written transcripts, as in ccusage's own fixtures) is one when its message says so.
+    const type = entry?.type ?? message?.role;
+    if (!entry || type !== 'assistant') return undefined;
     const usage = asObject(message?.usage);
     const model = asString(message?.model);
     if (!message || !usage || !model || model === '<synthetic>') return undefined;
