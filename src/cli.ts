@@ -72,9 +72,12 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 }
 
 // A reader that goes away (`| head`) is a normal end: nothing more can be shown, so stop quietly.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
-}
+// Any other failure to write the output (a full disk) is said on stderr, once.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`agent-ledger: cannot write the output: ${error.message}\n`, () => process.exit(1));
+});
+process.stderr.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
 
 // Exit explicitly once everything is written, rather than when the event loop drains: at that
 // natural exit Node waits for V8's background compile tasks, and one that waits for the main

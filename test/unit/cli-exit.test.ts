@@ -86,4 +86,22 @@ describe('the CLI always exits, with stdout on a pipe', () => {
       assert.equal(run.code, 0);
     }
   });
+
+  test('output that cannot be written (a full disk) is said in one line on stderr, exit 1', { skip: !fs.existsSync('/dev/full') && 'no /dev/full' }, async () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--db', db, 'session', '--no-ingest'], {
+          cwd: REPO, env: { ...process.env, NODE_TEST_CONTEXT: undefined, TZ: 'UTC' }, stdio: ['ignore', full, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^agent-ledger: cannot write the output: .*ENOSPC.*\n$/);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
 });
