@@ -103,6 +103,32 @@ function day(value: string | undefined, flag: string): string | undefined {
   return normalized;
 }
 
+/**
+ * The options each command reads besides the ones every command takes (--db, the agents'
+ * folders, --timezone, so that one alias serves every command): any other is refused, not ignored.
+ */
+const REPORT_OPTIONS = ['since', 'until', 'agent', 'json', 'no-ingest'];
+const APPLIES: Record<Command, readonly string[]> = {
+  ingest: ['agent'],
+  daily: REPORT_OPTIONS,
+  monthly: REPORT_OPTIONS,
+  session: REPORT_OPTIONS,
+  projects: REPORT_OPTIONS,
+  blocks: ['agent', 'json', 'no-ingest', 'active', 'recent'],
+  limits: ['json', 'no-ingest'],
+  'rebuild-marts': [],
+  prices: ['json'],
+  statusline: [],
+};
+const EVERY_COMMAND = ['db', 'timezone', 'help', 'version'];
+
+function checkApplies(command: Command, values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined || EVERY_COMMAND.includes(name) || name.endsWith('-dir')) continue;
+    if (!APPLIES[command].includes(name)) throw new UsageError(`--${name} does not apply to ${command}; see --help`);
+  }
+}
+
 const DIR_OPTIONS = Object.fromEntries(AGENT_IDS.map((agent) => [`${agent}-dir`, { type: 'string' as const, multiple: true as const }]));
 
 /** parseArgs's errors in a line of our own (its text suggests `--` tricks that do not apply here). */
@@ -125,7 +151,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
         since: { type: 'string' },
         until: { type: 'string' },
         timezone: { type: 'string', short: 'z' },
-        agent: { type: 'string' },
+        agent: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         'no-ingest': { type: 'boolean' },
         active: { type: 'boolean' },
@@ -142,12 +168,15 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
   if (values.version) return 'version';
   const command = (positionals[0] ?? 'daily') as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0]}" (try --help)`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"; see --help`);
+  checkApplies(command, values);
+  if ((values.agent?.length ?? 0) > 1) throw new UsageError('--agent is given more than once; name one agent');
+  const agent = values.agent?.[0];
   if (values.timezone !== undefined && !isValidTimeZone(values.timezone)) {
     throw new UsageError(`--timezone expects an IANA zone such as Europe/Paris, got "${values.timezone}"`);
   }
-  if (values.agent !== undefined && !AGENT_IDS.includes(values.agent as AgentId)) {
-    throw new UsageError(`--agent expects one of ${AGENT_IDS.join(', ')}, got "${values.agent}"`);
+  if (agent !== undefined && !AGENT_IDS.includes(agent as AgentId)) {
+    throw new UsageError(`--agent expects one of ${AGENT_IDS.join(', ')}, got "${agent}"`);
   }
   const since = day(values.since, '--since');
   const until = day(values.until, '--until');
@@ -164,7 +193,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
     since,
     until,
     timeZone: values.timezone,
-    agent: values.agent as AgentId | undefined,
+    agent: agent as AgentId | undefined,
     json: values.json ?? false,
     ingest: !values['no-ingest'],
     active: values.active ?? false,

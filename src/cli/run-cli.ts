@@ -126,9 +126,11 @@ async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<stri
 }
 
 async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit: boolean): Promise<IngestReport> {
-  // Agents given a folder are read from it alone; when any folder is given, only those agents.
+  // Agents given a folder are read from it alone; when any folder is given, only those agents;
+  // else only the agent named by --agent, when one is.
   const given = Object.keys(options.dirs);
-  const report = await engine.ingest({ roots: options.dirs, agents: given.length > 0 ? given : undefined, ledgerDir: engine.ledger.dir });
+  const agents = given.length > 0 ? given : options.agent ? [options.agent] : undefined;
+  const report = await engine.ingest({ roots: options.dirs, agents, ledgerDir: engine.ledger.dir });
   const hasData = engine.ledger.months.months().length > 0;
   if (report.files === 0 && (explicit || !hasData)) {
     throw new UsageError(`no transcripts found (looked in ${[...new Set(report.roots.map((r) => r.dir))].join(', ')})`);

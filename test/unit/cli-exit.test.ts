@@ -95,7 +95,7 @@ describe('the CLI always exits, with stdout on a pipe', () => {
           cwd: REPO, env: { ...process.env, NODE_TEST_CONTEXT: undefined, TZ: 'UTC' }, stdio: ['ignore', full, 'pipe'],
         });
         let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('exit', (code) => resolve({ code, stderr }));
       });
       assert.equal(run.code, 1);

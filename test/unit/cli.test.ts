@@ -22,7 +22,7 @@ interface CliResult {
 const sandbox = new TranscriptDir('agent-ledger-cli-home-');
 
 /** `node --import tsx src/cli.ts ...args`, with the environment pointed at the sandbox. */
-async function cli(args: string[]): Promise<CliResult> {
+async function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: sandbox.base,
@@ -34,6 +34,7 @@ async function cli(args: string[]): Promise<CliResult> {
   delete env.CLAUDE_CONFIG_DIR;
   delete env.CODEX_HOME;
   delete env.NODE_TEST_CONTEXT;
+  Object.assign(env, extraEnv);
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: REPO, env, timeout: 30_000 });
     return { code: 0, stdout, stderr };
@@ -114,6 +115,18 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
     assert.equal(result.code, 0, result.stderr);
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
     assert.equal(result.stdout, `${pkg.version}\n`);
+  });
+
+  for (const args of [['ingest', '--since', '2026-01-01'], ['prices', '--agent', 'codex'], ['rebuild-marts', '--json'], ['limits', '--recent']]) {
+    test(`an option the command does not read is refused: ${args.join(' ')}`, async () => {
+      const line = oneLineFailure(await cli(['--db', db(), ...args]));
+      assert.equal(line, `agent-ledger: ${args[1]} does not apply to ${args[0]}; see --help`);
+    });
+  }
+
+  test('--agent given twice is refused', async () => {
+    const line = oneLineFailure(await cli(['--db', db(), 'daily', '--agent', 'claude', '--agent', 'codex']));
+    assert.equal(line, 'agent-ledger: --agent is given more than once; name one agent');
   });
 
   test('unknown agent', async () => {
@@ -380,6 +393,16 @@ describe('commands on a tiny corpus', { concurrency: 4 }, () => {
     assertPeriod(codex.daily[0]!, 'date', '2026-11-20', [CODEX_1]);
     assertPeriod(codex.daily[1]!, 'date', '2026-11-21', [CODEX_2]);
     assertTotals(codex.totals, sum([CODEX_1, CODEX_2]), 'codex totals');
+  });
+
+  test('ingest --agent reads that agent only', async () => {
+    const env = { CLAUDE_CONFIG_DIR: dir.claudeRoot, CODEX_HOME: dir.codexHome };
+    const ingest = await cli(['--db', dbFile('agent-only'), 'ingest', '--agent', 'codex', '-z', 'UTC'], env);
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const report = await cli(['--db', dbFile('agent-only'), 'daily', '--json', '--no-ingest', '-z', 'UTC'], env);
+    assert.equal(report.code, 0, report.stderr);
+    const { totals } = JSON.parse(report.stdout) as { totals: Totals };
+    assertTotals(totals, sum([CODEX_1, CODEX_2]), 'only Codex was read');
   });
 
   test('daily as a table', async () => {
