@@ -26,9 +26,23 @@ const LOCK_WAIT_MS = 3_000;
  */
 export async function runCli(options: CliOptions, log: Logger): Promise<string> {
   const location = locate(options.db);
+  const isNew = !fs.existsSync(location.dir);
+  if (options.command === 'rebuild-marts' && isNew && !location.legacyFile) {
+    throw new UsageError(`there is no ledger at ${location.dir} yet: nothing to rebuild (run \`agent-ledger ingest\` first)`);
+  }
   const mustWrite = options.command === 'ingest' || options.command === 'rebuild-marts' || upgradePending(location);
   const wantsWrite = mustWrite || options.ingest;
   if (wantsWrite) claim(location.dir);
+  try {
+    return await runLocked(location, options, mustWrite, wantsWrite, log);
+  } catch (error) {
+    // A run that failed before anything was saved leaves no new, empty ledger folder behind.
+    if (isNew && !fs.existsSync(path.join(location.dir, MANIFEST_FILE))) fs.rmSync(location.dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function runLocked(location: LedgerLocation, options: CliOptions, mustWrite: boolean, wantsWrite: boolean, log: Logger): Promise<string> {
   const lock = new WriterLock(path.join(location.dir, LOCK_FILE), `agent-ledger ${options.command}`);
   const writer = wantsWrite && (await acquire(lock, mustWrite ? LOCK_WAIT_MS : 0));
   if (wantsWrite && !writer) {

@@ -173,8 +173,16 @@ describe('no transcripts found', { concurrency: 4 }, () => {
       const line = oneLineFailure(await cli(['--db', db, command, '--claude-dir', empty.claudeRoot, '--codex-dir', empty.codexHome]));
       assert.match(line, /no transcripts found/);
       assert.ok(line.includes(empty.claudeRoot) && line.includes(empty.codexHome), `names the roots: ${line}`);
+      assert.equal(fs.existsSync(db), false, 'no empty ledger folder is left behind');
     });
   }
+
+  test('rebuild-marts where there is no ledger yet: refused, nothing created', async () => {
+    const db = path.join(empty.base, 'never');
+    const line = oneLineFailure(await cli(['--db', db, 'rebuild-marts']));
+    assert.match(line, /there is no ledger at .*never yet: nothing to rebuild/);
+    assert.equal(fs.existsSync(db), false);
+  });
 
   test('an empty projects/ folder: says where it looked', async () => {
     const root = path.join(empty.base, 'claude-empty');
