@@ -167,8 +167,10 @@ function periodReport(engine: LedgerEngine, filter: ReportFilter, grain: 'daily'
   const key = grain === 'daily' ? 'date' : 'month';
   const report = toCcusageReport(engine.readers.dailyByModel(filter), key, isPriced);
   if (json) return JSON.stringify({ [grain]: report.rows, totals: report.totals }, null, 2);
+  // A model without a price counts at $0: marked, and named below the table.
+  const unpriced = new Set(report.totals.unpricedModels ?? []);
   const rows = report.rows.map((r) => [
-    (r as Record<string, string>)[key]!, r.modelsUsed.join(', '), formatInt(r.inputTokens), formatInt(r.outputTokens),
+    (r as Record<string, string>)[key]!, r.modelsUsed.map((m) => (unpriced.has(m) ? `${m}*` : m)).join(', '), formatInt(r.inputTokens), formatInt(r.outputTokens),
     formatInt(r.cacheCreationTokens), formatInt(r.cacheReadTokens), formatInt(r.totalTokens), formatUsd(r.totalCost),
   ]);
   const t = report.totals;
@@ -177,7 +179,8 @@ function periodReport(engine: LedgerEngine, filter: ReportFilter, grain: 'daily'
   return renderTable(
     [key === 'date' ? 'Date' : 'Month', 'Models', 'Input', 'Output', 'Cache write', 'Cache read', 'Total tokens', 'Cost (USD)'],
     rows, [false, false, true, true, true, true, true, true],
-  ) + `\n(days in ${engine.timeZone})`;
+  ) + `\n(days in ${engine.timeZone})` +
+    (unpriced.size ? `\n* no price in the table, counted at $0: ${[...unpriced].map(terminalSafe).join(', ')} (see \`agent-ledger prices\`)` : '');
 }
 
 function sessionReport(engine: LedgerEngine, filter: ReportFilter, json: boolean): string {

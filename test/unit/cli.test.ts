@@ -420,7 +420,9 @@ describe('commands on a tiny corpus', { concurrency: 4 }, () => {
     assert.match(out[0]!, /^Date\s+Models\s+Input\s+Output\s+Cache write\s+Cache read\s+Total tokens\s+Cost \(USD\)$/);
     assert.match(out.find((l) => l.startsWith('2026-11-20'))!, /7,000\s+1,300\s+3,000\s+9,000\s+20,300\s+\$0\.04$/);
     assert.match(out.find((l) => l.startsWith('Total'))!, /12,100\s+2,350\s+7,000\s+21,000\s+42,450\s+\$0\.06$/);
-    assert.equal(out.at(-1), '(days in UTC)');
+    assert.equal(out.at(-2), '(days in UTC)');
+    assert.ok(out.some((l) => l.startsWith('2026-') && l.includes('claude-opus-4-9*')), 'the unpriced model is marked');
+    assert.equal(out.at(-1), '* no price in the table, counted at $0: claude-opus-4-9 (see `agent-ledger prices`)');
   });
 
   test('monthly --json: one month, in ccusage shape', async () => {
