@@ -164,7 +164,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
     throw argumentError(error as NodeJS.ErrnoException);
   }
   const { values, positionals } = parsed;
-  if (values.help) return 'help';
+  if (values.help || positionals[0] === 'help') return 'help';
+  if (values.db === '') throw new UsageError('--db needs a path; see --help');
   if (values.version) return 'version';
   const command = (positionals[0] ?? 'daily') as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0]}" (try --help)`);

@@ -53,7 +53,7 @@ async function runLocked(location: LedgerLocation, options: CliOptions, mustWrit
   try {
     const engine = await openEngine(location, options, log, !writer);
     try {
-      const output = await dispatch(engine, { ...options, ingest: options.ingest && writer });
+      const output = await dispatch(engine, { ...options, ingest: options.ingest && writer }, log);
       if (writer) save(engine, location);
       return output;
     } finally {
@@ -112,14 +112,14 @@ function save(engine: LedgerEngine, location: LedgerLocation): void {
   }
 }
 
-async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<string> {
-  if (options.command === 'ingest') return describeIngest(await ingestOrFail(engine, options, true));
+async function dispatch(engine: LedgerEngine, options: CliOptions, log: Logger): Promise<string> {
+  if (options.command === 'ingest') return describeIngest(await ingestOrFail(engine, options, log, true));
   if (options.command === 'rebuild-marts') {
     const report = engine.rebuildMarts();
     return `rebuilt the marts from ${report.rows} events up to event ${report.watermark} (${report.repricedEvents} events re-priced) in ${report.seconds.toFixed(2)} s`;
   }
   if (options.command === 'prices') return prices(engine, options.json);
-  if (options.ingest) await ingestOrFail(engine, options, false);
+  if (options.ingest) await ingestOrFail(engine, options, log, false);
   else engine.bucketFor();
   const filter: ReportFilter = { since: options.since, until: options.until, agent: options.agent };
   switch (options.command) {
@@ -139,7 +139,14 @@ async function dispatch(engine: LedgerEngine, options: CliOptions): Promise<stri
   }
 }
 
-async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit: boolean): Promise<IngestReport> {
+/** A folder given on the command line that does not exist is most likely a typo: said, not skipped silently. */
+function warnMissingDirs(options: CliOptions, log: Logger): void {
+  for (const [agent, dirs] of Object.entries(options.dirs)) {
+    for (const dir of dirs ?? []) if (!fs.existsSync(dir)) log.warn(`${dir} (given by --${agent}-dir) does not exist`);
+  }
+}
+
+async function ingestOrFail(engine: LedgerEngine, options: CliOptions, log: Logger, explicit: boolean): Promise<IngestReport> {
   // Agents given a folder are read from it alone; when any folder is given, only those agents;
   // else only the agent named by --agent, when one is.
   const given = Object.keys(options.dirs);
@@ -149,6 +156,7 @@ async function ingestOrFail(engine: LedgerEngine, options: CliOptions, explicit:
   if (report.files === 0 && (explicit || !hasData)) {
     throw new UsageError(`no transcripts found (looked in ${[...new Set(report.roots.map((r) => r.dir))].join(', ')})`);
   }
+  warnMissingDirs(options, log);
   return report;
 }
 

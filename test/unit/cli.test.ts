@@ -124,6 +124,13 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
     });
   }
 
+  test('`help` as a command prints the usage; --db "" asks for a path', async () => {
+    const help = await cli(['help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: agent-ledger/);
+    assert.equal(oneLineFailure(await cli(['--db', '', 'daily'])), 'agent-ledger: --db needs a path; see --help');
+  });
+
   test('--agent given twice is refused', async () => {
     const line = oneLineFailure(await cli(['--db', db(), 'daily', '--agent', 'claude', '--agent', 'codex']));
     assert.equal(line, 'agent-ledger: --agent is given more than once; name one agent');
@@ -401,6 +408,13 @@ describe('commands on a tiny corpus', { concurrency: 4 }, () => {
     assertPeriod(codex.daily[0]!, 'date', '2026-11-20', [CODEX_1]);
     assertPeriod(codex.daily[1]!, 'date', '2026-11-21', [CODEX_2]);
     assertTotals(codex.totals, sum([CODEX_1, CODEX_2]), 'codex totals');
+  });
+
+  test('a folder option naming a folder that does not exist is warned about, also when the ledger has data', async () => {
+    const missing = path.join(dir.base, 'typo');
+    const result = await cli([...roots('missing-dir'), 'daily', '--codex-dir', missing]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, `warning: ${missing} (given by --codex-dir) does not exist\n`);
   });
 
   test('ingest --agent reads that agent only', async () => {
