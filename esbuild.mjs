@@ -11,7 +11,8 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
  * One namespace object per Node built-in module for the whole bundle. A CommonJS bundle turns
  * every `import * as fs from 'node:fs'` into its own copy of the module's properties (esbuild's
  * `__toESM`): some fifty copies cost about 15 ms at every start of the CLI and of each thread.
- * Here each `node:` import statement goes through one shared `export *` module instead.
+ * Here each `node:` import statement goes through one shared module instead (`export *`, and the
+ * module itself as the default export, for `import util from 'node:util'`).
  */
 const sharedBuiltins = {
   name: 'shared-builtins',
@@ -20,7 +21,10 @@ const sharedBuiltins = {
       if (args.namespace === 'shared-builtin') return { path: args.path, external: true };
       return args.kind === 'import-statement' ? { path: args.path, namespace: 'shared-builtin' } : undefined;
     });
-    build.onLoad({ filter: /.*/, namespace: 'shared-builtin' }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'shared-builtin' }, (args) => {
+      const name = JSON.stringify(args.path);
+      return { contents: `export * from ${name};\nexport default require(${name});`, loader: 'js' };
+    });
   },
 };
 
