@@ -24,6 +24,8 @@ export class UnreadableLedgerError extends Error {}
  */
 export function chooseManifest(dir: string, log: Logger): ManifestChoice {
   const primary = read(path.join(dir, MANIFEST_FILE));
+  // A newer format is not damage: replacing it would lose what this version cannot read.
+  if (!primary.ok && primary.newer) throw new UnreadableLedgerError(`${path.join(dir, MANIFEST_FILE)} was ${primary.reason}; update Agent Ledger to open this ledger`);
   const previous = read(path.join(dir, PREVIOUS_MANIFEST_FILE));
   const prev = previous.ok ? previous.manifest : undefined;
   if (primary.ok) return { manifest: primary.manifest, previous: prev, used: 'primary' };
@@ -116,7 +118,13 @@ export function writeBackups(dir: string, manifest: Manifest, previous: Manifest
   const current = new Set(manifestFiles(manifest));
   const replaced = previous ? manifestEntries(previous).filter((entry) => !current.has(entry.name)) : [];
   const keep = new Set([...written.keys(), ...replaced.map((entry) => entry.name)].map((name) => `${name}${TWIN_SUFFIX}`));
-  for (const name of safeList(backup)) if (name.endsWith(TWIN_SUFFIX) && !keep.has(name)) fs.rmSync(path.join(backup, name), { force: true });
+  const named = new Set([...current, ...(previous ? manifestFiles(previous) : [])]);
+  for (const name of safeList(backup)) {
+    if (!name.endsWith(TWIN_SUFFIX) || keep.has(name)) continue;
+    const data = name.slice(0, -TWIN_SUFFIX.length);
+    if (named.has(data) && !fs.existsSync(path.join(dir, data))) continue; // the only copy of a file a manifest names
+    fs.rmSync(path.join(backup, name), { force: true });
+  }
   let compacted = false;
   for (const entry of replaced) {
     const twin = readIfPresent(twinPath(dir, entry.name));

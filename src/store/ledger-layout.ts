@@ -22,7 +22,8 @@ export const LOCK_FILE = 'writer.lock';
 /** Figures for Claude Code's status line, rewritten by every commit (readers/status-card.ts). */
 export const STATUS_CARD_FILE = 'status-card.json';
 export const LEDGER_FORMAT = 'agent-ledger';
-export const LEDGER_VERSION = 2;
+/** 3: a month may have a tail file (an older version would not read it). */
+export const LEDGER_VERSION = 3;
 
 /** The folder name a 0.1.0 single-file ledger (`ledger.sqlite`) is upgraded into, beside it. */
 const LEGACY_SUFFIX = '.sqlite';

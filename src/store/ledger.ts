@@ -6,7 +6,7 @@ import { LedgerDb } from './ledger-db';
 import {
   chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
 } from './ledger-files';
-import { BACKUP_DIR, claimLedgerFolder, monthFileName, monthTailFileName, stateFileName, type LedgerLocation } from './ledger-layout';
+import { BACKUP_DIR, claimLedgerFolder, LEDGER_VERSION, monthFileName, monthTailFileName, stateFileName, type LedgerLocation } from './ledger-layout';
 import { emptyManifest, manifestFiles, monthMaxId, type Manifest, type MonthEntry } from './manifest';
 import { defaultMigrationsDir, migrate, readMigrations } from './migrations';
 import { MonthSegments, type MonthBytes } from './month-segments';
@@ -135,7 +135,7 @@ export class Ledger {
     const stateName = stateFileName(generation);
     const state = writeDataFile(this.dir, stateName, stateBytes);
     written.set(stateName, stateBytes);
-    const next: Manifest = { ...this.manifest, generation, savedAt: new Date().toISOString(), state, months };
+    const next: Manifest = { ...this.manifest, version: LEDGER_VERSION, generation, savedAt: new Date().toISOString(), state, months };
     commitManifest(this.dir, this.manifest.generation > 0 ? this.manifest : undefined, next);
     this.previous = this.manifest.generation > 0 ? this.manifest : undefined;
     this.manifest = next;
@@ -210,15 +210,15 @@ export class Ledger {
 
   /**
    * A damaged month file with no sound twin: the month's previous version (the sound base with
-   * the tail before, or the base and tail before), else what is sound of it (its tail), then the
-   * transcripts that still exist. The month is written anew by the next save, so the manifest never keeps naming the
-   * damaged file and the older copy it came from is not removed as unreferenced.
+   * the tail before, or the base and tail before), or nothing, then the transcripts that still
+   * exist. A tail without its base is not used: its −1 rows withdraw snapshots the base held.
+   * The month is written anew by the next save, so the manifest never keeps naming the damaged
+   * file and the older copy it came from is not removed as unreferenced.
    */
   private fallBackMonth(month: string, entry: MonthEntry, soundBase: Uint8Array | undefined, soundTail: Uint8Array | undefined): MonthBytes | undefined {
-    const damaged = soundBase ? entry.tail! : entry;
-    const aside = this.readOnly ? undefined : keepDamaged(this.dir, damaged.name);
-    const found = soundBase ? { base: soundBase, tail: this.previousTail(month, entry) }
-      : this.previousMonth(month, entry) ?? (soundTail ? { tail: soundTail } : undefined);
+    const damaged = [soundBase ? undefined : entry, entry.tail && !soundTail ? entry.tail : undefined].filter((f) => f !== undefined);
+    const aside = this.readOnly ? [] : damaged.map((f) => keepDamaged(this.dir, f.name)).filter((f) => f !== undefined);
+    const found = soundBase ? { base: soundBase, tail: this.previousTail(month, entry) } : this.previousMonth(month, entry);
     this.recovery.rereadSources = true;
     this.recovery.rebuildMarts = true;
     if (!this.readOnly) {
@@ -226,7 +226,7 @@ export class Ledger {
       this.recovery.save = true;
     }
     this.log.error(
-      `ledger file ${damaged.name} is damaged${aside ? ` (kept as ${aside})` : ''}; ` +
+      `ledger file ${damaged.map((f) => f.name).join(' and ')} ${damaged.length > 1 ? 'are' : 'is'} damaged${aside.length ? ` (kept as ${aside.join(', ')})` : ''}; ` +
         (found ? 'restored its previous version' : 'no good copy is left') +
         '; every transcript that still exists is read again (nothing is counted twice)',
     );

@@ -31,7 +31,7 @@ export interface Manifest {
   months: Record<string, MonthEntry>;
 }
 
-export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; missing: boolean; reason: string };
+export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; missing: boolean; reason: string; newer?: boolean };
 
 export function readManifest(file: string): ManifestRead {
   let text: string;
@@ -47,7 +47,7 @@ export function readManifest(file: string): ManifestRead {
     if (value.format !== LEDGER_FORMAT || typeof value.generation !== 'number' || !value.state?.name || typeof value.months !== 'object') {
       return { ok: false, missing: false, reason: 'not a ledger manifest' };
     }
-    if (value.version > LEDGER_VERSION) return { ok: false, missing: false, reason: `written by a newer Agent Ledger (format ${value.version})` };
+    if (value.version > LEDGER_VERSION) return { ok: false, missing: false, newer: true, reason: `written by a newer Agent Ledger (format ${value.version})` };
     return { ok: true, manifest: value };
   } catch {
     return { ok: false, missing: false, reason: 'damaged (not valid JSON)' };

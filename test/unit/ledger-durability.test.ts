@@ -6,7 +6,7 @@ import type { LedgerEngine } from '../../src/pipeline/engine';
 import { BACKUP_DIR, MANIFEST_FILE } from '../../src/store/ledger-layout';
 import { readManifest, type Manifest, type MonthEntry } from '../../src/store/manifest';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
-import { memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
+import { eventTotals, memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
 
@@ -197,6 +197,134 @@ describe('the last good copy of what a save replaced', () => {
       assert.ok(reopened.log.lines.some((l) => l.includes(`${month.tail!.name} is damaged`) && l.includes('restored its previous version')), reopened.log.lines.join('\n'));
     } finally {
       engine.close();
+      dir.dispose();
+    }
+  });
+});
+
+describe('a month kept as a base and a tail', () => {
+  const line = (id: string, output: number, minute = 0) => claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts: `2026-01-05T10:0${minute}:00Z`, input: 100, output });
+  const reopen = async (ledger: string) => (await memoryEngine(ledger)).engine;
+
+  test('a damaged base with a sound tail: the tail alone is not used (its withdrawals belong to the base); the transcripts count every request once', async () => {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    const file = dir.claudePath('-w/s.jsonl');
+    let engine = await reopen(ledger);
+    dir.write(file, [line('1', 10), line('2', 1, 1)]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    engine.backUp();
+    dir.append(file, `${line('1', 500)}\n`); // request 1 grows: −1 in the tail withdraws the base's +1
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    engine.backUp();
+    const before = eventTotals(engine);
+    engine.close();
+    const month = committedManifest(ledger).months['2026-01']!;
+    assert.ok(month.tail);
+    damage(path.join(ledger, month.name));
+    const reopened = await memoryEngine(ledger);
+    engine = reopened.engine;
+    try {
+      engine.rebuildMarts(); // reads the month: the damage is met here, and repaired by the next ingest
+      await engine.ingest({ roots: dir.roots });
+      engine.save();
+      assert.deepEqual(eventTotals(engine), before);
+      assert.ok(reopened.log.lines.some((l) => l.includes(`${month.name} is damaged`) && l.includes('no good copy is left')), reopened.log.lines.join('\n'));
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+
+  test('a base and a tail both damaged: both kept aside and named in the log', async () => {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    const file = dir.claudePath('-w/s.jsonl');
+    let engine = await reopen(ledger);
+    dir.write(file, [line('1', 10)]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    dir.append(file, `${line('2', 20, 1)}\n`);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    const before = eventTotals(engine);
+    engine.close();
+    const month = committedManifest(ledger).months['2026-01']!;
+    for (const name of [month.name, month.tail!.name]) {
+      damage(path.join(ledger, name));
+      fs.rmSync(path.join(ledger, BACKUP_DIR, `${name}.gz`), { force: true });
+    }
+    const reopened = await memoryEngine(ledger);
+    engine = reopened.engine;
+    try {
+      engine.rebuildMarts();
+      await engine.ingest({ roots: dir.roots });
+      engine.save();
+      assert.deepEqual(eventTotals(engine), before, 'read again from the transcripts');
+      assert.ok(reopened.log.lines.some((l) => l.includes(`${month.name} and ${month.tail!.name} are damaged`)), reopened.log.lines.join('\n'));
+      const kept = fs.readdirSync(ledger).filter((n) => n.includes('.damaged-'));
+      assert.equal(kept.length, 2, `both kept aside: ${kept.join(', ')}`);
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+
+  test('both manifests damaged: the previous set, whose files are twins only, is used and its twins are kept', async () => {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    let engine = await reopen(ledger);
+    const files: string[] = [];
+    let afterSecond = eventTotals(engine);
+    for (const day of [10, 11, 12]) {
+      files.push(dir.write(dir.claudePath(`-w/${day}.jsonl`), [claudeAssistant({ messageId: `m${day}`, requestId: `r${day}`, ts: `2026-01-${day}T10:00:00Z`, input: day, output: 1 })]));
+      await engine.ingest({ roots: dir.roots });
+      engine.save();
+      engine.backUp();
+      if (day === 11) afterSecond = eventTotals(engine);
+    }
+    engine.close();
+    for (const file of files) fs.rmSync(file);
+    damage(path.join(ledger, MANIFEST_FILE));
+    damage(path.join(ledger, BACKUP_DIR, MANIFEST_FILE));
+    engine = await reopen(ledger);
+    try {
+      await engine.ingest({ roots: dir.roots });
+      engine.save();
+      engine.backUp();
+      assert.deepEqual(eventTotals(engine), afterSecond, 'the previous set');
+      engine.close();
+      engine = await reopen(ledger);
+      engine.save();
+      engine.backUp();
+      engine.close();
+      engine = await reopen(ledger);
+      engine.rebuildMarts();
+      assert.deepEqual(eventTotals(engine), afterSecond, 'every file it names is still there after more saves and back-ups');
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+
+  test('a ledger written by a newer version is refused and left as it was', async () => {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    let engine = await reopen(ledger);
+    dir.write(dir.claudePath('-w/s.jsonl'), [line('1', 10)]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    engine.close();
+    const manifest = { ...committedManifest(ledger), version: 99 };
+    fs.writeFileSync(path.join(ledger, MANIFEST_FILE), JSON.stringify(manifest));
+    const listing = fs.readdirSync(ledger).sort();
+    try {
+      await assert.rejects(memoryEngine(ledger), /newer Agent Ledger \(format 99\); update Agent Ledger/);
+      assert.deepEqual(fs.readdirSync(ledger).sort(), listing);
+      assert.equal(JSON.parse(fs.readFileSync(path.join(ledger, MANIFEST_FILE), 'utf8')).version, 99);
+    } finally {
       dir.dispose();
     }
   });
