@@ -115,25 +115,30 @@ export function writeBackups(dir: string, manifest: Manifest, previous: Manifest
   for (const [name, bytes] of written) writeFileAtomic(twinPath(dir, name), nodeZlib().gzipSync(bytes, { level: 1 }), { syncFolder: false });
   syncDirectory(backup);
   writeManifest(path.join(backup, MANIFEST_FILE), manifest);
-  const current = new Set(manifestFiles(manifest));
-  const replaced = previous ? manifestEntries(previous).filter((entry) => !current.has(entry.name)) : [];
-  const keep = new Set([...written.keys(), ...replaced.map((entry) => entry.name)].map((name) => `${name}${TWIN_SUFFIX}`));
-  const named = new Set([...current, ...(previous ? manifestFiles(previous) : [])]);
+  keepReplacedAsTwins(dir, manifest, previous);
+  // A twin stays while the latest saves' file is its own, or while it is the only copy of a file a manifest names.
+  const named = new Set([...manifestFiles(manifest), ...(previous ? manifestFiles(previous) : [])]);
   for (const name of safeList(backup)) {
-    if (!name.endsWith(TWIN_SUFFIX) || keep.has(name)) continue;
+    if (!name.endsWith(TWIN_SUFFIX)) continue;
     const data = name.slice(0, -TWIN_SUFFIX.length);
-    if (named.has(data) && !fs.existsSync(path.join(dir, data))) continue; // the only copy of a file a manifest names
+    if (written.has(data) || (named.has(data) && !fs.existsSync(path.join(dir, data)))) continue;
     fs.rmSync(path.join(backup, name), { force: true });
   }
-  let compacted = false;
-  for (const entry of replaced) {
+}
+
+/** Removes the files the last save replaced whose twins are sound: the twin is then the last good copy. */
+function keepReplacedAsTwins(dir: string, manifest: Manifest, previous: Manifest | undefined): void {
+  const current = new Set(manifestFiles(manifest));
+  let removed = false;
+  for (const entry of previous ? manifestEntries(previous) : []) {
+    if (current.has(entry.name) || !fs.existsSync(path.join(dir, entry.name))) continue;
     const twin = readIfPresent(twinPath(dir, entry.name));
     const bytes = twin && gunzipOrUndefined(twin);
-    if (!bytes || !sound(bytes, entry) || !fs.existsSync(path.join(dir, entry.name))) continue;
+    if (!bytes || !sound(bytes, entry)) continue;
     fs.rmSync(path.join(dir, entry.name), { force: true });
-    compacted = true;
+    removed = true;
   }
-  if (compacted) syncDirectory(dir);
+  if (removed) syncDirectory(dir);
 }
 
 /** Deletes data files (and twins) that neither the current nor the previous manifest names. */

@@ -6,8 +6,7 @@ import type { Logger } from '../core/log';
 
 /** A month's committed files: its base, and the tail of events added since (see month-tail.ts). */
 export interface MonthBytes {
-  /** Absent only when a damaged base left nothing but the tail. */
-  base?: Uint8Array;
+  base: Uint8Array;
   tail?: Uint8Array;
 }
 
@@ -202,7 +201,7 @@ export class MonthSegments {
       const bytes = this.known.has(month) ? this.load(month) : undefined;
       const db = new this.SQL.Database(bytes?.base);
       configureInMemory(db);
-      if (!bytes?.base) {
+      if (!bytes) {
         migrate(db, readMigrations(segmentMigrationsDir()), this.log, 'debug');
         db.run('INSERT OR REPLACE INTO segment_meta (key, value) VALUES (?, ?)', ['month', month]);
       }
