@@ -170,7 +170,6 @@ describe('the last good copy of what a save replaced', () => {
       files.push(dir.write(dir.claudePath(`-w/${day}.jsonl`), [claudeAssistant({ messageId: `m${day}`, requestId: `r${day}`, ts: `2026-01-${day}T10:00:00Z`, input: day * 100, output: 10 })]));
       await engine.ingest({ roots: dir.roots });
       engine.save();
-      engine.backUp();
     };
     await saveDay(10);
     await saveDay(11);
@@ -205,6 +204,14 @@ describe('the last good copy of what a save replaced', () => {
 describe('a month kept as a base and a tail', () => {
   const line = (id: string, output: number, minute = 0) => claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts: `2026-01-05T10:0${minute}:00Z`, input: 100, output });
   const reopen = async (ledger: string) => (await memoryEngine(ledger)).engine;
+  /** Reopens a damaged ledger and repairs it: Rebuild Marts meets the damage, the next ingest reads the transcripts again. */
+  const repaired = async (ledger: string, dir: TranscriptDir) => {
+    const { engine, log } = await memoryEngine(ledger);
+    engine.rebuildMarts();
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    return { engine, log };
+  };
 
   test('a damaged base with a sound tail: the tail alone is not used (its withdrawals belong to the base); the transcripts count every request once', async () => {
     const dir = new TranscriptDir();
@@ -214,22 +221,17 @@ describe('a month kept as a base and a tail', () => {
     dir.write(file, [line('1', 10), line('2', 1, 1)]);
     await engine.ingest({ roots: dir.roots });
     engine.save();
-    engine.backUp();
     dir.append(file, `${line('1', 500)}\n`); // request 1 grows: −1 in the tail withdraws the base's +1
     await engine.ingest({ roots: dir.roots });
     engine.save();
-    engine.backUp();
     const before = eventTotals(engine);
     engine.close();
     const month = committedManifest(ledger).months['2026-01']!;
     assert.ok(month.tail);
     damage(path.join(ledger, month.name));
-    const reopened = await memoryEngine(ledger);
+    const reopened = await repaired(ledger, dir);
     engine = reopened.engine;
     try {
-      engine.rebuildMarts(); // reads the month: the damage is met here, and repaired by the next ingest
-      await engine.ingest({ roots: dir.roots });
-      engine.save();
       assert.deepEqual(eventTotals(engine), before);
       assert.ok(reopened.log.lines.some((l) => l.includes(`${month.name} is damaged`) && l.includes('no good copy is left')), reopened.log.lines.join('\n'));
     } finally {
@@ -256,12 +258,9 @@ describe('a month kept as a base and a tail', () => {
       damage(path.join(ledger, name));
       fs.rmSync(path.join(ledger, BACKUP_DIR, `${name}.gz`), { force: true });
     }
-    const reopened = await memoryEngine(ledger);
+    const reopened = await repaired(ledger, dir);
     engine = reopened.engine;
     try {
-      engine.rebuildMarts();
-      await engine.ingest({ roots: dir.roots });
-      engine.save();
       assert.deepEqual(eventTotals(engine), before, 'read again from the transcripts');
       assert.ok(reopened.log.lines.some((l) => l.includes(`${month.name} and ${month.tail!.name} are damaged`)), reopened.log.lines.join('\n'));
       const kept = fs.readdirSync(ledger).filter((n) => n.includes('.damaged-'));
@@ -282,7 +281,6 @@ describe('a month kept as a base and a tail', () => {
       files.push(dir.write(dir.claudePath(`-w/${day}.jsonl`), [claudeAssistant({ messageId: `m${day}`, requestId: `r${day}`, ts: `2026-01-${day}T10:00:00Z`, input: day, output: 1 })]));
       await engine.ingest({ roots: dir.roots });
       engine.save();
-      engine.backUp();
       if (day === 11) afterSecond = eventTotals(engine);
     }
     engine.close();
@@ -293,12 +291,10 @@ describe('a month kept as a base and a tail', () => {
     try {
       await engine.ingest({ roots: dir.roots });
       engine.save();
-      engine.backUp();
       assert.deepEqual(eventTotals(engine), afterSecond, 'the previous set');
       engine.close();
       engine = await reopen(ledger);
       engine.save();
-      engine.backUp();
       engine.close();
       engine = await reopen(ledger);
       engine.rebuildMarts();
