@@ -153,7 +153,7 @@ export class EventWriter {
   }
 
   private read(ref: RowRef): Snapshot {
-    const r = this.ctx.months.row(ref.month, SELECT_ROW, [ref.id]) as (number | null)[] | undefined;
+    const r = this.ctx.months.rowOfEvent(ref.month, SELECT_ROW, ref.id) as (number | null)[] | undefined;
     if (!r) throw new Error(`request index points at a missing event ${ref.id} in ${ref.month}`);
     return {
       req: { hi: r[0]! | 0, lo: r[1]! | 0 },

@@ -42,6 +42,8 @@ const insertSql = (rows: number) => `INSERT INTO usage_events (id, req, grp, ts,
 interface OpenMonth {
   db: Database;
   insert: Statement | undefined;
+  /** The one-row insert that writes what is left of a batch (a statement per batch length would be prepared each time). */
+  insertOne: Statement | undefined;
   /** Prepared statements for reads, by SQL (freed when the month is exported or closed). */
   reads: Map<string, Statement>;
   /** Rows waiting for the next multi-row insert, flattened. */
@@ -93,14 +95,17 @@ export class MonthSegments {
     return open.db;
   }
 
-  /** One row of a month's query, with the statement prepared once per month. */
-  row(month: string, sql: string, params: BindParams): SqlValue[] | undefined {
+  /**
+   * One row of a month's query on the event `id`, with the statement prepared once per month. The
+   * batch waiting to be inserted is written first only when it could hold that event (ids grow).
+   */
+  rowOfEvent(month: string, sql: string, id: number): SqlValue[] | undefined {
     const open = this.openMonth(month);
-    flush(open);
+    if (open.pending.length > 0 && id >= (open.pending[0] as number)) flush(open);
     let statement = open.reads.get(sql);
     if (!statement) open.reads.set(sql, (statement = open.db.prepare(sql)));
     try {
-      statement.bind(params);
+      statement.bind([id]);
       return statement.step() ? statement.get() : undefined;
     } finally {
       statement.reset();
@@ -206,7 +211,7 @@ export class MonthSegments {
         db.run('INSERT OR REPLACE INTO segment_meta (key, value) VALUES (?, ?)', ['month', month]);
       }
       if (bytes?.tail) appendTail(this.SQL, db, bytes.tail);
-      open = { db, insert: undefined, reads: new Map(), pending: [], inTransaction: false };
+      open = { db, insert: undefined, insertOne: undefined, reads: new Map(), pending: [], inTransaction: false };
       this.open.set(month, open);
     }
     return open;
@@ -222,13 +227,15 @@ function stats(db: Database, afterId: number): [rows: number, maxId: number] {
 /** Writes the rows waiting in a month's batch. */
 function flush(open: OpenMonth): void {
   if (open.pending.length === 0) return;
-  open.db.run(insertSql(open.pending.length / PARAMS), open.pending as BindParams);
+  open.insertOne ??= open.db.prepare(insertSql(1));
+  for (let at = 0; at < open.pending.length; at += PARAMS) open.insertOne.run(open.pending.slice(at, at + PARAMS) as BindParams);
   open.pending.length = 0;
 }
 
 function freeStatements(open: OpenMonth): void {
   open.insert?.free();
-  open.insert = undefined;
+  open.insertOne?.free();
+  open.insert = open.insertOne = undefined;
   for (const statement of open.reads.values()) statement.free();
   open.reads.clear();
 }
