@@ -127,7 +127,7 @@ export async function ingest(ledger: Ledger, price: PriceRequest, log: Logger, o
 
 /** Below this many bytes to read, parsing stays on the main thread (no thread start-up cost). */
 const THREADED_READ_BYTES = 32 * 1024 * 1024;
-const READ_AHEAD_FILES = 6;
+const READ_AHEAD_FILES = 48;
 
 /**
  * Parses the files to read, in order: on worker threads, a few files ahead of the writer,
@@ -167,7 +167,7 @@ class ReadAhead {
   }
 }
 
-/** Every file to read, agent by agent, each agent's files in its reading order across all its folders. */
+/** Every file to read: each agent's files in its reading order across all its folders, the agents interleaved. */
 function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: TranscriptRoot[]; rootsFound: number } {
   const byAgent = new Map<AnyNormalizer, TranscriptFile[]>();
   const roots = transcriptRoots(options);
@@ -180,9 +180,19 @@ function planJobs(log: Logger, options: IngestOptions): { jobs: Job[]; roots: Tr
     const files = options.onlyPaths ? filesUnder(root, set, options.onlyPaths) : listTranscripts(root, set, log);
     byAgent.set(normalizer, [...(byAgent.get(normalizer) ?? []), ...files]);
   }
-  const jobs = [...byAgent].flatMap(([normalizer, files]) =>
-    sortForReading(files, (relative) => normalizer.fileRank(relative)).map((file) => ({ normalizer, file })));
+  const jobs = interleave([...byAgent].map(([normalizer, files]) =>
+    sortForReading(files, (relative) => normalizer.fileRank(relative)).map((file) => ({ normalizer, file }))));
   return { jobs, roots, rootsFound };
+}
+
+/**
+ * Lists merged so that each keeps its order and all reach their ends together. The writer's
+ * work per file differs by agent (one records quota readings, another none): reading agent by
+ * agent left it idle during one and behind the parser during the other.
+ */
+export function interleave<T>(lists: readonly T[][]): T[] {
+  const placed = lists.flatMap((list, which) => list.map((item, i) => ({ item, which, at: (i + 0.5) / list.length })));
+  return placed.sort((a, b) => a.at - b.at || a.which - b.which).map((p) => p.item);
 }
 
 /** Every folder to read (or watch) for the agents in force, per file set. */
