@@ -7,7 +7,15 @@ export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+/**
+ * UTC's days need no time-zone data: loading ICU's takes 20–40 ms, a tenth of a short CLI run
+ * (other spellings of UTC go through ICU, with the same days).
+ */
+const isUtc = (zone: string) => zone === 'UTC' || zone === 'Etc/UTC';
+const utcDay = { format: (ms: number) => new Date(ms).toISOString().slice(0, 10) };
+
 export function isValidTimeZone(zone: string): boolean {
+  if (isUtc(zone)) return true;
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: zone });
     return true;
@@ -21,12 +29,12 @@ export function isValidTimeZone(zone: string): boolean {
  * so the day is constant within a quarter hour and can be memoised per quarter.
  */
 export class DayClock {
-  private readonly format: Intl.DateTimeFormat;
+  private readonly format: Pick<Intl.DateTimeFormat, 'format'>;
   private readonly cache = new Map<number, string>();
   private readonly numbers = new Map<number, number>();
 
   constructor(readonly timeZone: string) {
-    this.format = new Intl.DateTimeFormat('en-CA', {
+    this.format = isUtc(timeZone) ? utcDay : new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
