@@ -164,7 +164,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     }
     clearTimeout(this.backUpTimer);
     if (this.roleValue === 'writer' && this.lock.held()) this.backUpNow();
-    if (this.roleValue === 'writer') this.lock.release();
+    this.lock.release(); // only if held: a window whose ledger failed to open holds it too
     this.engineValue?.close();
     this.engineValue = undefined;
   }
@@ -174,7 +174,13 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     const writer = this.lock.tryAcquire();
     this.engineValue?.close();
     this.engineValue = undefined;
-    this.engineValue = await LedgerEngine.open({ location: this.location, timeZone: this.options.timeZone, log: this.options.log, readOnly: !writer });
+    try {
+      this.engineValue = await LedgerEngine.open({ location: this.location, timeZone: this.options.timeZone, log: this.options.log, readOnly: !writer });
+    } catch (error) {
+      // A window that cannot open the ledger must not keep others from updating it.
+      if (writer) this.lock.release();
+      throw error;
+    }
     if (writer) this.engineValue.refreshMarts();
     this.setRole(writer ? 'writer' : 'reader');
     if (!writer) this.options.log.info(`${this.lock.owner() ?? 'another window'} is updating the ledger; this one reads it`);

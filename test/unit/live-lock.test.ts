@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { MemoryLogger } from '../../src/core/log';
 import { LiveLedger } from '../../src/pipeline/live-ledger';
-import { LOCK_FILE } from '../../src/store/ledger-layout';
+import { LOCK_FILE, MANIFEST_FILE } from '../../src/store/ledger-layout';
 import { LOCK_RENEW_MS } from '../../src/store/writer-lock';
 import { tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
@@ -35,4 +35,25 @@ test('a writer whose lock another window took over (after a sleep, say) steps do
     await live.dispose();
     dir.dispose();
   }
+});
+
+test('a window that cannot open the ledger lets another window update it: its writer lock goes at once', async () => {
+  const dir = new TranscriptDir();
+  const ledgerDir = tempLedgerDir();
+  const log = new MemoryLogger();
+  const first = new LiveLedger({ ledgerDir, timeZone: 'UTC', log, ingest: { roots: dir.roots } });
+  await first.start();
+  await first.dispose();
+  // A ledger this version cannot open (written by a newer one).
+  const manifestFile = path.join(ledgerDir, MANIFEST_FILE);
+  fs.writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestFile, 'utf8')), version: 99 }));
+  const failing = new LiveLedger({ ledgerDir, timeZone: 'UTC', log, ingest: { roots: dir.roots } });
+  try {
+    await assert.rejects(failing.start(), /newer Agent Ledger/);
+    assert.ok(!fs.existsSync(path.join(ledgerDir, LOCK_FILE)), 'no lock is left behind by the failed open');
+  } finally {
+    await failing.dispose();
+    dir.dispose();
+  }
+  assert.ok(!fs.existsSync(path.join(ledgerDir, LOCK_FILE)));
 });
