@@ -6,7 +6,7 @@ import type { EngineEvent, EngineRequests } from './pipeline/engine-protocol';
 import type { Role } from './pipeline/live-ledger';
 import type { PanelData } from './protocol/panel-protocol';
 import type { LimitsView } from './readers/limit-types';
-import { CommandId, INDEXING_CONTEXT_KEY, PANEL_VIEW_TYPE } from './ui/command-ids';
+import { CommandId, FAILED_CONTEXT_KEY, INDEXING_CONTEXT_KEY, PANEL_VIEW_TYPE } from './ui/command-ids';
 import { CostPanel, type PanelHost } from './ui/cost-panel';
 import { exportView } from './ui/export-view';
 import { LimitsUi } from './ui/limits-ui';
@@ -78,11 +78,11 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     CostPanel.refreshOpen(quota);
   };
 
-  engine.on('event', (event) => onEngineEvent(event, state, { logger, statusBar, render: () => void render(), markReady }));
+  engine.on('event', (event) => onEngineEvent(event, state, { logger, statusBar, channel, render: () => void render(), markReady }));
   engine.on('exit', (code) => {
     if (code === 0) return;
-    failed(state, `Agent Ledger's engine stopped (exit code ${code}); reload the window to start it again`);
-    statusBar.showError(state.failure!);
+    logger.error(`the engine thread stopped (exit code ${code})`);
+    failed(state, `Agent Ledger's engine stopped (exit code ${code}); reload the window to start it again`, statusBar, channel);
   });
 
   const host: PanelHost = {
@@ -105,11 +105,11 @@ export function activate(context: vscode.ExtensionContext): AgentLedgerApi {
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, CostPanel.serializer(host)),
     vscode.commands.registerCommand(CommandId.OpenPanel, () => CostPanel.show(host)),
     vscode.commands.registerCommand(CommandId.ShowLog, () => channel.show()),
-    vscode.commands.registerCommand(CommandId.Refresh, () => refreshNow(engine, state, logger)),
+    vscode.commands.registerCommand(CommandId.Refresh, () => refreshNow(engine, state, logger, channel)),
     vscode.commands.registerCommand(CommandId.CancelIndexing, () => fire('Cancel Indexing', engine.request('cancelIndexing', {}))),
     vscode.commands.registerCommand(CommandId.ExportCsv, () => exportView('csv', CostPanel.currentData())),
     vscode.commands.registerCommand(CommandId.ExportJson, () => exportView('json', CostPanel.currentData())),
-    vscode.commands.registerCommand(CommandId.RebuildMarts, () => rebuildWithProgress(engine, logger)),
+    vscode.commands.registerCommand(CommandId.RebuildMarts, () => (state.failure ? showFailure(state.failure, channel) : rebuildWithProgress(engine, logger, channel))),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SECTION)) return;
       const previous = settings;
@@ -145,6 +145,7 @@ interface EngineState {
 interface EventSinks {
   logger: Logger;
   statusBar: SpendStatusBar;
+  channel: vscode.OutputChannel;
   render(): void;
   markReady(): void;
 }
@@ -179,18 +180,37 @@ function onEngineEvent(event: EngineEvent, state: EngineState, sinks: EventSinks
       rebuildProgress?.(event);
       break;
     case 'fatal':
-      sinks.logger.error(`Agent Ledger could not start: ${event.message}`);
-      failed(state, 'Agent Ledger could not open its ledger');
-      sinks.statusBar.showError(state.failure!);
+      // The engine logged the cause; the user is told it where they look.
+      failed(state, `Agent Ledger could not open its ledger: ${event.message}`, sinks.statusBar, sinks.channel);
       break;
   }
 }
 
-/** The engine will not answer: say so wherever it is asked, and stop offering to cancel an indexing. */
-function failed(state: EngineState, reason: string): void {
-  state.failure ??= reason;
+/**
+ * The engine will not answer: say so once in a notification and in the status bar, in an open
+ * panel, and whenever a command needs it; stop offering the commands that do.
+ */
+function failed(state: EngineState, reason: string, statusBar: SpendStatusBar, channel: vscode.OutputChannel): void {
+  if (state.failure) return;
+  state.failure = reason;
+  statusBar.showError(reason);
   void vscode.commands.executeCommand('setContext', INDEXING_CONTEXT_KEY, false);
+  void vscode.commands.executeCommand('setContext', FAILED_CONTEXT_KEY, true);
   CostPanel.refreshOpen(); // an open panel stops waiting and says so
+  void showFailure(reason, channel);
+}
+
+/** The engine cannot answer: the reason, with the log and a reload (which starts the engine again) a click away. */
+function showFailure(reason: string, channel: vscode.OutputChannel): Promise<void> {
+  return errorNotice(`${reason}.`, channel, true);
+}
+
+async function errorNotice(message: string, channel: vscode.OutputChannel, offerReload = false): Promise<void> {
+  const showLog = 'Show Log';
+  const reload = 'Reload Window';
+  const choice = await vscode.window.showErrorMessage(message, showLog, ...(offerReload ? [reload] : []));
+  if (choice === showLog) channel.show();
+  else if (choice === reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
 }
 
 /** A time zone setting that is not an IANA zone is said where it was set, not only in the log. */
@@ -206,7 +226,11 @@ function warnOfInvalidTimeZone(settings: Settings): void {
 }
 
 /** Refresh Now: the updating window reads every agent's files; another window reloads that window's last save. */
-async function refreshNow(engine: EngineClient, state: EngineState, logger: Logger): Promise<{ requests: number } | undefined> {
+async function refreshNow(engine: EngineClient, state: EngineState, logger: Logger, channel: vscode.OutputChannel): Promise<{ requests: number } | undefined> {
+  if (state.failure) {
+    void showFailure(state.failure, channel);
+    return undefined;
+  }
   try {
     const read = await engine.request('refresh', {});
     if (state.role === 'reader') {
@@ -215,14 +239,14 @@ async function refreshNow(engine: EngineClient, state: EngineState, logger: Logg
     return read;
   } catch (error) {
     logger.error(`Refresh Now failed: ${(error as Error).message}`);
-    void vscode.window.showErrorMessage('Agent Ledger: Refresh Now failed; see the log.');
+    void errorNotice(`Agent Ledger: Refresh Now failed: ${(error as Error).message}.`, channel);
     return undefined;
   }
 }
 
 let rebuildProgress: ((event: Extract<EngineEvent, { type: 'rebuildProgress' }>) => void) | undefined;
 
-async function rebuildWithProgress(engine: EngineClient, logger: Logger): Promise<void> {
+async function rebuildWithProgress(engine: EngineClient, logger: Logger, channel: vscode.OutputChannel): Promise<void> {
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Agent Ledger: rebuilding marts' },
     async (progress) => {
@@ -244,7 +268,7 @@ async function rebuildWithProgress(engine: EngineClient, logger: Logger): Promis
         void vscode.window.showInformationMessage(`Agent Ledger: marts rebuilt and saved in ${report.seconds.toFixed(1)} s.`);
       } catch (error) {
         logger.error(`Rebuild Marts failed: ${(error as Error).message}`);
-        void vscode.window.showErrorMessage('Agent Ledger: Rebuild Marts failed; see the log.');
+        void errorNotice(`Agent Ledger: Rebuild Marts failed: ${(error as Error).message}.`, channel);
       } finally {
         rebuildProgress = undefined;
         CostPanel.postBusy(false);

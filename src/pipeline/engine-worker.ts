@@ -24,7 +24,8 @@ const log: Logger = {
 type Handlers = { [K in RequestType]: (args: EngineRequests[K]['args']) => Promise<EngineRequests[K]['result']> | EngineRequests[K]['result'] };
 
 const handlers: Handlers = {
-  status: ({ workspaceFolders }) => (live?.engine ? statusSnapshot(live.engine.readers, workspaceFolders) : undefined),
+  status: ({ workspaceFolders }) =>
+    live?.engine ? { ...statusSnapshot(live.engine.readers, workspaceFolders), ...(live.readingPaused ? { readingPaused: true } : {}) } : undefined,
   panel: ({ filter }) => (live?.engine ? panelSnapshot(live.engine.readers, filter) : undefined),
   limits: ({ options }) => (live?.engine ? limitsView(live.engine.ledger, Date.now(), options) : undefined),
   refresh: async () => {
@@ -42,16 +43,24 @@ const handlers: Handlers = {
   },
 };
 
-/** Opens the ledger; any failure (a folder that is not a ledger, an unreadable file) is reported once as `fatal`. */
+/**
+ * Opens the ledger; any failure (a folder that is not a ledger, an unreadable file) is logged once
+ * (by the live ledger's queue, or here) and reported as `fatal`.
+ */
 async function start(init: EngineInit): Promise<void> {
   indexing = new AbortController();
   try {
-    live = new LiveLedger({ ledgerDir: init.ledgerDir, timeZone: init.timeZone, log, ingest: init.ingest });
+    try {
+      live = new LiveLedger({ ledgerDir: init.ledgerDir, timeZone: init.timeZone, log, ingest: init.ingest });
+    } catch (error) {
+      log.error(`could not open the ledger: ${(error as Error).message}`);
+      throw error;
+    }
     live.on('changed', () => emit({ type: 'changed' }));
     live.on('role', (role) => emit({ type: 'role', role }));
     live.on('progress', (progress) => emit({ type: 'progress', progress }));
     await live.start(indexing.signal);
-    if (indexing.signal.aborted) log.warn('first indexing cancelled; what was read is kept, the rest is read on the next refresh');
+    if (live.readingPaused) log.warn('first read cancelled: what was read is kept; the rest is read when you run Refresh Now (files that change are still read)');
     emit({ type: 'ready', role: live.role });
   } catch (error) {
     emit({ type: 'fatal', message: (error as Error).message });

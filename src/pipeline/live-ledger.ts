@@ -64,6 +64,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   private running: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private lastReport: IngestReport | undefined;
+  private paused = false;
   private readonly watcher: TranscriptWatcher;
 
   constructor(private readonly options: LiveLedgerOptions) {
@@ -89,14 +90,27 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   }
 
   /**
+   * The first read was cancelled: reading everything again waits for Refresh Now (a cancel that
+   * the 30 s rescan undid silently would not be one); files that change are still read.
+   */
+  get readingPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
    * Opens the ledger and, as the writer, runs the first full ingest (cancellable; what was
    * read before a cancel is kept). Returns once the engine can answer queries.
    */
   async start(signal?: AbortSignal): Promise<void> {
-    await this.enqueue(() => this.open());
+    await this.enqueue(() => this.open(), 'opening the ledger');
     this.lockTimer = setInterval(() => void this.checkLock(), Math.min(LOCK_RENEW_MS, (this.options.lockStaleMs ?? LOCK_STALE_MS) / 3));
     this.lockTimer.unref();
-    if (this.roleValue === 'writer') await this.enqueue(() => this.ingestNow(undefined, signal, true));
+    if (this.roleValue === 'writer') {
+      await this.enqueue(async () => {
+        const report = await this.ingestNow(undefined, signal, true);
+        this.paused = report?.cancelled === true;
+      });
+    }
   }
 
   /** Settings changed (roots, agents): watch the new folders and read everything again. */
@@ -108,7 +122,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
 
   /** Files changed on disk: read them after the debounce. `undefined` = rescan everything. */
   notifyChanged(paths?: readonly string[]): void {
-    if (this.roleValue !== 'writer' || this.disposed) return;
+    if (this.roleValue !== 'writer' || this.disposed || (!paths && this.paused)) return;
     if (!paths) this.pendingAll = true;
     else for (const p of paths) this.pending.add(p);
     clearTimeout(this.debounce);
@@ -117,7 +131,14 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
 
   /** Reads every root now (writer) or reloads the saved state (reader). */
   async refreshNow(): Promise<IngestReport | undefined> {
-    if (this.roleValue === 'writer') return this.enqueue(() => this.ingestNow(undefined));
+    if (this.roleValue === 'writer') {
+      const report = await this.enqueue(() => this.ingestNow(undefined));
+      if (report && !report.cancelled && this.paused) {
+        this.paused = false;
+        this.emit('changed');
+      }
+      return report;
+    }
     await this.enqueue(() => this.reloadState());
     return undefined;
   }
@@ -219,9 +240,9 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
 
 
   /** Runs ledger work one piece at a time; a failure is logged once here and never rejects the queue. */
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+  private enqueue<T>(work: () => Promise<T>, what = 'ledger update'): Promise<T> {
     const next = this.running.then(work, work);
-    this.running = next.catch((error) => this.options.log.error(`ledger update failed: ${(error as Error).message}`));
+    this.running = next.catch((error) => this.options.log.error(`${what} failed: ${(error as Error).message}`));
     return next;
   }
 
@@ -230,7 +251,8 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     const paths = new Set(this.pending);
     this.pending.clear();
     this.pendingAll = false;
-    await this.enqueue(() => this.ingestNow(all ? undefined : paths)).catch(() => undefined);
+    // Decided when it runs: a rescan queued during the first read must not undo its cancel.
+    await this.enqueue(async () => (all && !this.paused ? this.ingestNow(undefined) : paths.size ? this.ingestNow(paths) : undefined)).catch(() => undefined);
   }
 
   private async ingestNow(onlyPaths: ReadonlySet<string> | undefined, signal?: AbortSignal, firstIndexing = false): Promise<IngestReport | undefined> {
@@ -323,6 +345,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     if (this.disposed || this.roleValue !== 'reader') return;
     if (this.lock.tryAcquire()) {
       this.options.log.info('the window that updated the ledger is gone; this one takes over');
+      this.paused = false;
       await this.enqueue(async () => {
         await this.open();
         return this.ingestNow(undefined);

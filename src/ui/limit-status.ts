@@ -26,6 +26,13 @@ export function limitStatusSuffix(view: LimitsView | undefined): string {
   return w.source === 'official' ? ` · ${w.label} ${Math.round(w.usedPercent)}%` : ` · ${w.label} ~${Math.round(w.usedPercent)}%`;
 }
 
+/** The status bar's quota part for a screen reader: `Codex 5h quota 62% used`. */
+export function limitSpoken(view: LimitsView | undefined): string {
+  const w = shownWindow(view);
+  if (!w) return '';
+  return `${agentLabel(w.agent)} ${w.label} quota ${w.source === 'official' ? '' : 'about '}${Math.round(w.usedPercent)}% used`;
+}
+
 export function limitLevel(view: LimitsView | undefined): PaceLevel {
   const w = shownWindow(view);
   return w && w.source === 'official' ? w.level : 'ok';

@@ -8,7 +8,7 @@ import type { LimitsViewOptions } from '../readers/limits-view';
 import { copyCli, findNodeOnPath } from '../statusline/cli-copy';
 import { installStatusLine, isInstalled, setChainMode, shellQuote, statusLineCommand, uninstallStatusLine } from '../statusline/status-line-setup';
 import { previousLineFate } from '../statusline/statusline-config';
-import { CommandId } from './command-ids';
+import { CommandId, STATUS_LINE_CONTEXT_KEY } from './command-ids';
 import { dueAlerts } from './limit-alerts';
 import { hideQuotaTitle } from './limit-status';
 import type { LimitSettings } from './settings';
@@ -35,8 +35,17 @@ export class LimitsUi {
     deps.context.subscriptions.push(
       vscode.commands.registerCommand(CommandId.ShowClaudeQuota, () => this.setUp()),
       vscode.commands.registerCommand(CommandId.HideClaudeQuota, () => this.undo()),
+      // Another window may have set it up or undone it meanwhile.
+      vscode.window.onDidChangeWindowState((state) => state.focused && this.syncContext()),
     );
-    if (isInstalled(deps.ledgerDir)) this.refreshCliCopy();
+    if (this.syncContext()) this.refreshCliCopy();
+  }
+
+  /** Offers set-up or undo in the Command Palette, whichever applies now; returns whether it is set up. */
+  private syncContext(): boolean {
+    const installed = isInstalled(this.deps.ledgerDir);
+    void vscode.commands.executeCommand('setContext', STATUS_LINE_CONTEXT_KEY, installed);
+    return installed;
   }
 
   /** What to show now; undefined before the ledger opens, on a failed query, or with the status-bar part turned off. */
@@ -93,6 +102,7 @@ export class LimitsUi {
       this.deps.log.info(`${label} status line set-up: ${result.message}${result.ok && result.backup ? ` (backup: ${result.backup})` : ''}`);
       if (result.ok) void vscode.window.showInformationMessage(`Agent Ledger: ${result.message}`);
       else void vscode.window.showErrorMessage(`Agent Ledger: ${result.message}`);
+      this.syncContext();
     } catch (error) {
       this.deps.log.error(`${label} status line set-up failed: ${(error as Error).message}`);
       void vscode.window.showErrorMessage(`Agent Ledger could not set up ${label}'s status line: ${(error as Error).message}`);
@@ -106,6 +116,7 @@ export class LimitsUi {
       this.deps.log.info(`${agent.label} status line undo: ${result.message}`);
       const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
       void show(`Agent Ledger: ${result.message}`);
+      this.syncContext();
     } catch (error) {
       void vscode.window.showErrorMessage(`Agent Ledger could not undo the status line set-up: ${(error as Error).message}`);
     }

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { CommandId } from './command-ids';
 import { worseLevel } from '../core/limit-pace';
 import type { LimitsView } from '../readers/limit-types';
-import { limitLevel, limitStatusSuffix, limitTooltipLines } from './limit-status';
-import { budgetLevel, statusText, tooltipMarkdown, type StatusShows, type StatusSnapshot } from './status-snapshot';
+import { limitLevel, limitSpoken, limitStatusSuffix, limitTooltipLines } from './limit-status';
+import { budgetLevel, spokenStatus, statusText, tooltipMarkdown, type StatusShows, type StatusSnapshot } from './status-snapshot';
 
 /** What the spend item shows besides the snapshot. */
 export interface SpendView {
@@ -34,13 +34,15 @@ export class SpendStatusBar implements vscode.Disposable {
   showLoading(): void {
     this.item.text = '$(sync~spin) Agent Ledger';
     this.item.tooltip = 'Agent Ledger is opening its database…';
+    this.item.accessibilityInformation = { label: 'Agent Ledger is opening its database' };
     this.item.command = CommandId.ShowLog;
     this.item.backgroundColor = undefined;
   }
 
   showIndexing(percent: number): void {
     this.item.text = `$(sync~spin) Agent Ledger ${percent}%`;
-    this.item.tooltip = 'Agent Ledger is reading your transcripts for the first time. Click to cancel; what was read is kept.';
+    this.item.tooltip = 'Agent Ledger is reading your transcripts for the first time. Click to cancel; what was read is kept, and Refresh Now reads the rest.';
+    this.item.accessibilityInformation = { label: `Agent Ledger is reading your transcripts for the first time, ${percent}% done; activate to cancel` };
     this.item.command = CommandId.CancelIndexing;
     this.item.backgroundColor = undefined;
   }
@@ -48,21 +50,26 @@ export class SpendStatusBar implements vscode.Disposable {
   showError(message: string): void {
     this.item.text = '$(warning) Agent Ledger';
     this.item.tooltip = `${message} — click to open the log`;
+    this.item.accessibilityInformation = { label: `${message}; activate to open the log` };
     this.item.command = CommandId.ShowLog;
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
   }
 
   /** Today's spend, and the tightest quota window when `limits` has one (coloured by its pace). */
   showSpend(snapshot: StatusSnapshot, { shows, budget, limits, reading }: SpendView): void {
-    this.item.text = statusText(snapshot, shows) + limitStatusSuffix(limits);
+    this.item.text = statusText(snapshot, shows) + limitStatusSuffix(limits) + (snapshot.readingPaused ? ' $(debug-pause)' : '');
+    this.item.accessibilityInformation = { label: `${spokenStatus(snapshot, shows, budget, limitSpoken(limits))}; activate to open the cost panel` };
     const time = (ms: number) => new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
     const markdown = [
       tooltipMarkdown(snapshot, budget, new Date()),
       ...limitTooltipLines(limits, time),
       ...(reading ? ['', '$(eye) Another VS Code window is updating the ledger; this one shows its saves.'] : []),
+      ...(snapshot.readingPaused
+        ? ['', `$(debug-pause) The first read was cancelled: some transcripts are not counted yet. [Refresh Now](command:${CommandId.Refresh}) reads the rest.`]
+        : []),
     ].join('\n');
     const tooltip = new vscode.MarkdownString(markdown, true);
-    tooltip.isTrusted = { enabledCommands: [CommandId.OpenPanel] };
+    tooltip.isTrusted = { enabledCommands: [CommandId.OpenPanel, CommandId.Refresh] };
     this.item.tooltip = tooltip;
     this.item.command = CommandId.OpenPanel;
     const level = worseLevel(budgetLevel(snapshot.todayUsd, budget), limitLevel(limits));

@@ -17,6 +17,8 @@ export interface StatusSnapshot {
   workspaceTodayUsd: number;
   byAgentToday: { agent: AgentId; usd: number }[];
   byModelToday: { model: string; usd: number }[];
+  /** The first read was cancelled: some transcripts are not counted until Refresh Now. */
+  readingPaused?: boolean;
 }
 
 /** Whether a project path lies in one of the workspace folders. */
@@ -59,6 +61,17 @@ export function statusText(s: StatusSnapshot, shows: StatusShows): string {
     default:
       return `$(pulse) ${formatUsd(s.todayUsd)} today`;
   }
+}
+
+/** What the status bar's text says, in words a screen reader speaks (it would read the tooltip's Markdown). */
+export function spokenStatus(s: StatusSnapshot, shows: StatusShows, budget: number, quota: string): string {
+  const spent = shows === 'month' ? `${formatUsd(s.monthUsd)} spent this month` : shows === 'workspace' ? `${formatUsd(s.workspaceTodayUsd)} spent in this workspace today` : `${formatUsd(s.todayUsd)} spent today`;
+  return [
+    `Agent Ledger: ${spent}`,
+    budget > 0 ? `${Math.round((s.todayUsd / budget) * 100)}% of the daily budget` : '',
+    quota,
+    s.readingPaused ? 'the first read was cancelled, some transcripts are not counted yet' : '',
+  ].filter(Boolean).join('; ');
 }
 
 export function budgetLevel(todayUsd: number, budget: number): BudgetLevel {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { tightestWindow, windowPace } from '../../src/core/limit-pace';
 import type { LimitSnapshot } from '../../src/core/limits';
 import { dueAlerts } from '../../src/ui/limit-alerts';
-import { limitLevel, limitStatusSuffix, limitTooltipLines } from '../../src/ui/limit-status';
+import { limitLevel, limitSpoken, limitStatusSuffix, limitTooltipLines } from '../../src/ui/limit-status';
 import type { LimitsView, LimitWindowView } from '../../src/readers/limit-types';
 
 const T = { warnAt: 80, criticalAt: 95 };
@@ -92,6 +92,9 @@ describe('the status bar\'s quota part', () => {
     assert.equal(limitStatusSuffix(view([{ source: 'estimate', usedPercent: 40.4, agent: 'claude' }])), ' · 5h ~40%');
     assert.equal(limitStatusSuffix(view([])), '');
     assert.equal(limitStatusSuffix(undefined), '');
+    assert.equal(limitSpoken(view([{}, { label: 'weekly', usedPercent: 10 }], 0)), 'Codex CLI 5h quota 62% used');
+    assert.equal(limitSpoken(view([{ source: 'estimate', usedPercent: 40.4, agent: 'claude' }])), 'Claude Code 5h quota about 40% used');
+    assert.equal(limitSpoken(undefined), '');
     assert.equal(limitLevel(view([{ level: 'error' }], 0)), 'error');
     assert.equal(limitLevel(view([{ level: 'error', source: 'estimate' }])), 'ok', 'estimates do not colour the status bar');
   });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { MemoryLogger } from '../../src/core/log';
 import type { IngestProgress } from '../../src/pipeline/ingest';
 import { LiveLedger } from '../../src/pipeline/live-ledger';
-import { tempLedgerDir } from '../fixtures/engine-harness';
+import { eventTotals, tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant } from '../fixtures/transcript-lines';
 
@@ -33,6 +33,44 @@ test('progress is reported for the first indexing only, once per whole percent, 
     assert.equal(report?.requests, 1, 'the refresh read the new file');
     assert.equal(events.length, before, 'a later full read reports no progress');
   } finally {
+    await live.dispose();
+    dir.dispose();
+  }
+});
+
+// Production timings: the writer's safety-net rescan runs every 30 s. About 32 s.
+test('a cancelled first read stays cancelled: the 30 s rescan does not read the rest, changed files are still read, Refresh Now reads the rest', async () => {
+  const dir = new TranscriptDir();
+  for (let i = 0; i < 200; i++) {
+    dir.write(dir.claudePath(`-w-app/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: T, output: 1 })]);
+  }
+  const live = new LiveLedger({ ledgerDir: tempLedgerDir(), timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
+  const cancel = new AbortController();
+  live.on('progress', (p) => {
+    if (p && p.filesDone >= 20) cancel.abort();
+  });
+  const outputTokens = () => eventTotals(live.engine!).output;
+  const hold = setInterval(() => undefined, 1_000); // the ledger's timers never hold a process open; this test must
+  try {
+    await live.start(cancel.signal);
+    const read = outputTokens();
+    assert.ok(read >= 20 && read < 200, `the read stopped part-way (${read} of 200 files)`);
+    assert.equal(live.readingPaused, true);
+
+    await new Promise((resolve) => setTimeout(resolve, 31_000));
+    assert.equal(outputTokens(), read, 'the rescan did not resume the cancelled read');
+
+    dir.write(dir.claudePath('-w-app/live.jsonl'), [claudeAssistant({ messageId: 'live', requestId: 'live', ts: T, output: 1000 })]);
+    live.notifyChanged([dir.claudePath('-w-app/live.jsonl')]); // what the file watcher reports
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(outputTokens(), read + 1000, 'a file that changed is read');
+    assert.equal(live.readingPaused, true);
+
+    await live.refreshNow();
+    assert.equal(outputTokens(), 200 + 1000, 'Refresh Now read the rest');
+    assert.equal(live.readingPaused, false);
+  } finally {
+    clearInterval(hold);
     await live.dispose();
     dir.dispose();
   }

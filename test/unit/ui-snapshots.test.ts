@@ -4,7 +4,7 @@ import type { LedgerEngine } from '../../src/pipeline/engine';
 import { DEFAULT_FILTER } from '../../src/protocol/panel-protocol';
 import { panelCsv, panelJson } from '../../src/ui/panel-export';
 import { panelSnapshot, resolveRange } from '../../src/ui/panel-snapshot';
-import { budgetLevel, escapeMarkdown, inWorkspace, statusSnapshot, statusText, tooltipMarkdown } from '../../src/ui/status-snapshot';
+import { budgetLevel, escapeMarkdown, inWorkspace, spokenStatus, statusSnapshot, statusText, tooltipMarkdown } from '../../src/ui/status-snapshot';
 import { ingestAll, memoryEngine } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
@@ -47,6 +47,13 @@ describe('status bar and panel data', () => {
     assert.equal(statusText(s, 'today'), '$(pulse) $16.85 today');
     assert.equal(statusText(s, 'month'), '$(pulse) $17.85 this month');
     assert.equal(statusText(s, 'workspace'), '$(pulse) $16.25 here today');
+    // What a screen reader says: the figures in words, never the tooltip's Markdown.
+    assert.equal(spokenStatus(s, 'today', 0, ''), 'Agent Ledger: $16.85 spent today');
+    assert.equal(spokenStatus(s, 'month', 20, 'Codex 5h quota 62% used'), 'Agent Ledger: $17.85 spent this month; 84% of the daily budget; Codex 5h quota 62% used');
+    assert.equal(
+      spokenStatus({ ...s, readingPaused: true }, 'workspace', 0, ''),
+      'Agent Ledger: $16.25 spent in this workspace today; the first read was cancelled, some transcripts are not counted yet',
+    );
   });
 
   test('budget levels: warning from 80 %, error above 100 %', () => {
