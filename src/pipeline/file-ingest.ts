@@ -136,7 +136,10 @@ export function recordFile(
 ): FileOutcome {
   if (!result.ok) {
     if (result.code === 'ENOENT') return { plan: 'vanished', bytes: 0, invalidLines: 0 };
-    if (result.code === 'ENOTREG') return missingOrUnreadable(file, new NotRegularFile(file.path), log);
+    if (result.code === 'ENOTREG') {
+      log.warn(`${result.message}; skipped`); // the file, or its WAL, turned into a FIFO since planning
+      return { plan: 'unreadable', bytes: 0, invalidLines: 0 };
+    }
     log.error(`failed to ingest ${file.path}: ${result.message}; it will be retried next time`);
     return { plan: 'failed', bytes: 0, invalidLines: 0 };
   }
@@ -153,6 +156,7 @@ export function recordFile(
 function describeInvalid(kind: FileKind, line: InvalidLine): string {
   if (kind === 'lines') return `${line.kind} at byte ${line.offset} skipped`;
   if (line.wholeFile) return `unreadable ${kind} skipped until it changes (${line.kind})`;
+  if (line.beside) return line.kind;
   if (kind === 'sqlite') return `${line.kind} in a row: that row is left out while it stays so, the others count`;
   return `${line.kind} in entry ${line.offset}: that entry is left out while it stays so, the others count`;
 }

@@ -31,6 +31,8 @@ export interface ParseRequest {
 export interface InvalidLine extends InvalidItem {
   /** The whole document or database could not be read (not one entry of it). */
   wholeFile?: boolean;
+  /** About a file read beside the document (a sidecar), not one of its entries. */
+  beside?: boolean;
 }
 
 export interface ParsedFile {

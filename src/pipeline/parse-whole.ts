@@ -4,9 +4,10 @@ import type { UsageRecord } from '../core/usage';
 import { eachSound, fileSetsOf, RejectedLine, type DocumentFileSet, type DocumentRead, type InvalidItem, type SqliteFileSet } from '../normalizers/agent-normalizer';
 import { normalizerFor } from '../normalizers/registry';
 import { applyWal } from '../sources/sqlite-wal';
+import { NotRegularFile } from '../sources/transcript-open';
 import { readIfPresent, statWholeFile, walPathOf, type WholeFileStat } from '../sources/whole-file';
 import { loadSqlJs } from '../store/sqljs-loader';
-import { MAX_INVALID_KEPT, type ParsedFile, type ParseRequest, type ParseResult } from './parse-file';
+import { MAX_INVALID_KEPT, type InvalidLine, type ParsedFile, type ParseRequest, type ParseResult } from './parse-file';
 
 /** Documents larger than this are skipped with a log line (base64 images can bloat task files). */
 const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -28,7 +29,7 @@ export function parseDocument(request: ParseRequest): ParseResult {
   let bytes: Buffer;
   try {
     stat = statWholeFile(request.path, 'document');
-    if (stat.size > MAX_DOCUMENT_BYTES) return invalid(stat, `document of ${stat.size} bytes is larger than ${MAX_DOCUMENT_BYTES}; skipped`);
+    if (stat.size > MAX_DOCUMENT_BYTES) return invalid(stat, `document of ${stat.size} bytes is larger than ${MAX_DOCUMENT_BYTES}; skipped`, request.state ?? null);
     bytes = readOrThrowMissing(request.path);
   } catch (error) {
     return failure(error);
@@ -36,11 +37,13 @@ export function parseDocument(request: ParseRequest): ParseResult {
   let document: unknown;
   try {
     document = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    return invalid({ ...stat, size: bytes.length }, 'not valid JSON');
+  } catch {
+    // Its memory of what it counted is kept: the next sound version is compared with it.
+    return invalid({ ...stat, size: bytes.length }, 'not valid JSON', request.state ?? null);
   }
   const sidecars: Record<string, string | undefined> = {};
-  for (const name of set.sidecars?.(request.path) ?? []) sidecars[name] = readIfPresent(path.join(path.dirname(request.path), name))?.toString('utf8');
+  const unreadable: InvalidLine[] = [];
+  for (const name of set.sidecars?.(request.path) ?? []) sidecars[name] = readSidecar(path.join(path.dirname(request.path), name), unreadable);
   let read: DocumentRead;
   try {
     read = set.read(document, { path: request.path, sidecars, state: request.state });
@@ -49,7 +52,18 @@ export function parseDocument(request: ParseRequest): ParseResult {
     if (!(error instanceof RejectedLine)) throw error;
     return invalid({ ...stat, size: bytes.length }, error.kind, request.state ?? null);
   }
-  return parsed({ ...stat, size: bytes.length }, read.records, read.state ?? null, read.invalid);
+  return parsed({ ...stat, size: bytes.length }, read.records, read.state ?? null, [...unreadable, ...(read.invalid ?? [])]);
+}
+
+/** A sidecar's text; one that is not a regular file (a FIFO) is read as absent, and said once as the document's damage. */
+function readSidecar(sidecarPath: string, unreadable: InvalidLine[]): string | undefined {
+  try {
+    return readIfPresent(sidecarPath)?.toString('utf8');
+  } catch (error) {
+    if (!(error instanceof NotRegularFile)) throw error;
+    unreadable.push({ offset: -1 - unreadable.length, kind: `${path.basename(sidecarPath)} beside it is not a regular file; read without it`, beside: true });
+    return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Cline, Roo Code and Kilo Code task stores (`tasks/<id>/ui_messages.json`, rewritten whole). */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -72,6 +73,17 @@ describe('Cline legacy task store', () => {
     await ctx.engine.ingest(ctx.dir.options);
     const t = totals();
     assert.deepEqual([t.input, t.output], [67, 13]);
+  });
+
+  test('a task file caught half-written between two reads keeps what the earlier read counted: a restore after it adds nothing', async () => {
+    const three = [req(1, usage(10, 1), cline('claude-sonnet-4-5')), req(2, usage(20, 2), cline('claude-sonnet-4-5')), req(3, usage(30, 3), cline('claude-sonnet-4-5'))];
+    ctx.dir.writeJson(file(), three);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.writeText(file(), JSON.stringify(three).slice(0, 50));
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [three[0], say('deleted_api_reqs', T0 + 9000, usage(50, 5), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().input, totals().output], [60, 6], 'requests 2 and 3 were counted before the damaged read');
   });
 
   test('a restore that deleted one request we saw and one we did not: only the unseen part of the total counts', async () => {
@@ -229,5 +241,36 @@ describe('Roo Code and Kilo Code task stores', () => {
     assert.deepEqual([roo.input, roo.output, roo.cr, roo.cw], [100 - 20 - 5, 50, 20, 5]);
     assert.deepEqual([kilo.input, kilo.output, kilo.cr, kilo.cw], [40 - 7 - 3, 15, 7, 3]);
     assert.equal(eventsDb(ctx.engine).get<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'roo'")?.name, 'claude-sonnet-4');
+  });
+});
+
+describe('task files that are not regular files', { skip: process.platform === 'win32' && 'no FIFOs', timeout: 30_000 }, () => {
+  const ctx = ledgerPerTest(() => new AgentDir());
+  const file = () => ctx.dir.task(CLINE, 'task-1');
+  const fifoAt = (link: string) => {
+    const fifo = path.join(ctx.dir.base, `fifo-${path.basename(link)}`);
+    execFileSync('mkfifo', [fifo]);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(fifo, link);
+  };
+  const mentions = (name: string) => ctx.log.lines.filter((l) => l.includes(name)).length;
+
+  test('a task file that leads to a FIFO is skipped with one line, never waited on; the other tasks count', async () => {
+    fifoAt(file());
+    ctx.dir.writeJson(ctx.dir.task(CLINE, 'task-2'), [req(1, usage(10, 1), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.equal(agentTotals(ctx.engine, 'cline').input, 10);
+    assert.equal(ctx.log.lines.filter((l) => l.includes('task-1') && l.includes('not a regular file')).length, 1, ctx.log.lines.join('\n'));
+  });
+
+  test('a sidecar that leads to a FIFO: the task is read without it, and that is said once', async () => {
+    fifoAt(ctx.dir.task(CLINE, 'task-1', 'task_metadata.json'));
+    ctx.dir.writeJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), req(2, usage(20, 2), cline('claude-sonnet-4-5'))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.equal(agentTotals(ctx.engine, 'cline').input, 30);
+    assert.equal(mentions('task_metadata.json beside it is not a regular file'), 1, ctx.log.lines.join('\n'));
   });
 });
