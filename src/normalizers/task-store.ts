@@ -5,14 +5,17 @@
  * One API request is one `say: "api_req_started"` message whose `text` is a JSON string with
  * `tokensIn, tokensOut, cacheWrites, cacheReads, cost`; it is updated in place as usage
  * arrives, so `(taskId, ts)` is its identity and the last copy wins. Two more `say` types carry
- * usage: `subagent_usage` (Cline: a sub-agent batch's total, no model) and `deleted_api_reqs`
- * (Cline: written by a checkpoint restore, the total of the requests it deleted).
+ * usage: `subagent_usage` (Cline: a sub-agent batch's total, no model) and the total a checkpoint
+ * restore writes of the messages it deleted (`deleted_api_reqs` in Cline, `api_req_deleted` in
+ * Roo and Kilo): the sum of their requests, sub-agent batches and earlier restores' totals.
  *
  * Checkpoint restores, exactly once: the store never withdraws a request it counted, so a
- * `deleted_api_reqs` total must add only the part we never saw. The file's state remembers what
- * each counted record held; when a total first appears, the records that disappeared since the
- * last read (each to the first new total stamped at or after it) are subtracted from it, and
- * the rest is counted. That value is kept in the state, so later reads emit the same record.
+ * restore's total must add only the part we never saw. The file's state remembers what each
+ * counted record held (a total: also its sum as written); when a total first appears, the
+ * records that disappeared since they were counted (each to the first new total stamped at or
+ * after it) are subtracted from it, and the rest is counted. That value is kept in the state, so
+ * later reads emit the same record. A record that disappeared with no total after it stays
+ * remembered: a restore saves the shortened file and then, in a second save, its total.
  */
 import * as path from 'node:path';
 import { RecordFlag, type AgentId, type TokenCounts, type UsageRecord } from '../core/usage';
@@ -32,9 +35,12 @@ export interface TaskStoreOptions {
   projectOf(input: DocumentInput): string | undefined;
 }
 
-/** What a task file's last read counted, per record key: [ts, input, output, cacheWrite, cacheRead]. */
+/**
+ * What a task file's reads counted, per record key: [ts, input, output, cacheWrite, cacheRead],
+ * and for a restore's total, its four sums as written (what a later restore's total includes).
+ */
 export interface TaskFileState {
-  counted: Record<string, [number, number, number, number, number]>;
+  counted: Record<string, number[]>;
 }
 
 /** A usage-bearing message as found in the document, before its time and counts are checked. */
@@ -92,13 +98,26 @@ function readTaskFile(document: unknown, input: DocumentInput, options: TaskStor
     if (usage.kind === 'subagents') record.flags |= RecordFlag.ModelFallback;
     records.push(record);
   }
-  records.push(...checkpointTotals(messages, records, previous, taskId, options, lastModel, project));
-  const counted: TaskFileState['counted'] = {};
-  for (const r of records) counted[r.key] = [r.ts, r.tokens.input, r.tokens.output, r.tokens.cacheWrite5m, r.tokens.cacheRead];
+  const restores = checkpointTotals(messages, records, previous, taskId, options, lastModel, project);
+  const counted: TaskFileState['counted'] = { ...restores.unsettled };
+  for (const r of records) counted[r.key] = [r.ts, ...tokenCounts(r.tokens)];
+  for (const { record, written } of restores.totals) counted[record.key] = [record.ts, ...tokenCounts(record.tokens), ...written];
+  records.push(...restores.totals.map((t) => t.record));
   return { records, invalid, state: { counted } satisfies TaskFileState };
 }
 
-/** Each `deleted_api_reqs` total, less what we had already counted of the requests it covers. */
+const tokenCounts = (t: TokenCounts): number[] => [t.input, t.output, t.cacheWrite5m, t.cacheRead];
+
+/** What a later restore's total includes of a counted record: a total's sums as written, else what was counted. */
+const asWritten = (entry: number[]): number[] => (entry.length >= 9 ? entry.slice(5, 9) : entry.slice(1, 5));
+
+interface RestoreTotals {
+  totals: { record: UsageRecord; written: number[] }[];
+  /** Records gone from the file that no total has covered yet: remembered for the total still to come. */
+  unsettled: TaskFileState['counted'];
+}
+
+/** Each restore's total, less what we had already counted of the messages it covers. */
 function checkpointTotals(
   messages: UsageMessage[],
   present: UsageRecord[],
@@ -107,35 +126,38 @@ function checkpointTotals(
   options: TaskStoreOptions,
   model: string | undefined,
   project: string,
-): UsageRecord[] {
+): RestoreTotals {
   const totals = messages.filter((m) => m.kind === 'deleted');
   const presentKeys = new Set(present.map((r) => r.key));
   for (const total of totals) presentKeys.add(keyOf(options, taskId, total.ts));
   const vanished = Object.entries(previous)
     .filter(([key]) => !presentKeys.has(key))
-    .map(([, [ts, ...counts]]) => ({ ts, counts }))
+    .map(([key, entry]) => ({ key, ts: entry[0]!, counts: asWritten(entry) }))
     .sort((a, b) => a.ts - b.ts);
   const fresh = totals.filter((t) => previous[keyOf(options, taskId, t.ts)] === undefined).sort((a, b) => a.ts - b.ts);
   const seenBefore = new Map<UsageMessage, number[]>(fresh.map((t) => [t, [0, 0, 0, 0]]));
+  const unsettled: TaskFileState['counted'] = {};
   for (const v of vanished) {
     const owner = fresh.find((t) => t.ts >= v.ts);
     if (owner) seenBefore.get(owner)!.forEach((_, i, sums) => (sums[i]! += v.counts[i]!));
+    else unsettled[v.key] = previous[v.key]!;
   }
-  return totals.map((total) => {
+  const counted = totals.map((total) => {
     const record = baseRecord(total, taskId, options, model, project);
     // A total is settled the first time it is counted: read again without our memory of the
     // task (after a ledger repair), nothing would be subtracted and it would grow.
     record.repeat = 'once';
+    const written = tokenCounts(total.tokens);
     const stored = previous[record.key];
     if (stored) {
-      record.tokens = countsToTokens(stored.slice(1));
+      record.tokens = countsToTokens(stored.slice(1, 5));
     } else {
-      const all = total.tokens;
       const seen = seenBefore.get(total)!;
-      record.tokens = countsToTokens([all.input - seen[0]!, all.output - seen[1]!, all.cacheWrite5m - seen[2]!, all.cacheRead - seen[3]!]);
+      record.tokens = countsToTokens(written.map((n, i) => n - seen[i]!));
     }
-    return record;
+    return { record, written };
   });
+  return { totals: counted, unsettled };
 }
 
 function countsToTokens(counts: number[]): TokenCounts {
@@ -183,7 +205,7 @@ function usageMessages(document: unknown, invalid: InvalidItem[], semantics: Inp
       open.info = { ...open.info, ...info };
       continue;
     }
-    const kind = message.say === 'api_req_started' ? 'request' : message.say === 'subagent_usage' ? 'subagents' : message.say === 'deleted_api_reqs' ? 'deleted' : undefined;
+    const kind = KINDS.get(message.say as string);
     if (!kind) continue;
     const usage: FoundMessage = { kind, index, ts, info, message };
     found.push(usage);
@@ -197,6 +219,14 @@ function usageMessages(document: unknown, invalid: InvalidItem[], semantics: Inp
     return { ...u, ts: usageTime(u.ts), tokens: tokensOf(u.info, u.message, semantics), requestIndex };
   }, invalid, (u) => u.index);
 }
+
+/** The `say` types that carry usage. A restore's total is `deleted_api_reqs` in Cline, `api_req_deleted` in Roo and Kilo. */
+const KINDS = new Map<string, FoundMessage['kind']>([
+  ['api_req_started', 'request'],
+  ['subagent_usage', 'subagents'],
+  ['deleted_api_reqs', 'deleted'],
+  ['api_req_deleted', 'deleted'],
+]);
 
 function parseText(text: unknown): unknown {
   if (typeof text !== 'string') return undefined;

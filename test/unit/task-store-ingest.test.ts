@@ -86,6 +86,34 @@ describe('Cline legacy task store', () => {
     assert.deepEqual([totals().input, totals().output], [60, 6], 'requests 2 and 3 were counted before the damaged read');
   });
 
+  test('a second restore, whose total includes the first restore\'s total, adds only what was never counted', async () => {
+    const sonnet = cline('claude-sonnet-4-5');
+    const [r1, r2, r3, r4] = [req(1, usage(100, 1), sonnet), req(2, usage(200, 2), sonnet), req(3, usage(300, 3), sonnet), req(20, usage(1000, 10), sonnet)];
+    ctx.dir.writeJson(file(), [r1, r2, r3]);
+    await ctx.engine.ingest(ctx.dir.options);
+    const d1 = say('deleted_api_reqs', T0 + 9000, usage(500, 5), sonnet);
+    ctx.dir.replaceJson(file(), [r1, d1]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [r1, d1, r4]);
+    await ctx.engine.ingest(ctx.dir.options);
+    // Restoring to r1 again deletes d1 and r4: Cline's new total sums them (getApiMetrics counts totals too).
+    ctx.dir.replaceJson(file(), [r1, say('deleted_api_reqs', T0 + 30_000, usage(1500, 15), sonnet)]);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().input, totals().output], [1600, 16], 'every request was counted once already');
+  });
+
+  test('a read between the two saves of a restore (the shortened file, then its total) counts nothing twice', async () => {
+    const sonnet = cline('claude-sonnet-4-5');
+    const three = [req(1, usage(10, 1), sonnet), req(2, usage(20, 2), sonnet), req(3, usage(30, 3), sonnet)];
+    ctx.dir.writeJson(file(), three);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [three[0]]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [three[0], say('deleted_api_reqs', T0 + 9000, usage(50, 5), sonnet)]);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().input, totals().output], [60, 6]);
+  });
+
   test('a restore that deleted one request we saw and one we did not: only the unseen part of the total counts', async () => {
     ctx.dir.writeJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), req(2, usage(20, 2), cline('claude-sonnet-4-5'))]);
     await ctx.engine.ingest(ctx.dir.options);
@@ -214,6 +242,18 @@ describe('Roo Code and Kilo Code task stores', () => {
     assert.equal(report.invalidLines, 1);
     const rows = eventsDb(ctx.engine).all<{ name: string }>("SELECT m.name FROM usage_events e JOIN dim_model m ON m.id = e.model_id WHERE agent = 'roo' ORDER BY ts");
     assert.deepEqual(rows.map((r) => r.name), ['claude-sonnet-4-5', 'claude-opus-4-6']);
+  });
+
+  test("Roo's restore total (api_req_deleted) counts what it deleted before we saw it, and nothing we saw", async () => {
+    const anthropic = (tokensIn: number, tokensOut: number) => ({ ...usage(tokensIn, tokensOut), apiProtocol: 'anthropic' });
+    const file = ctx.dir.task(ROO, 't1');
+    ctx.dir.writeJson(file, [req(1, anthropic(10, 1)), req(2, anthropic(20, 2))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    // Request 3 (30, 3) was written and deleted by a restore before our next read; the total covers 2 and 3.
+    ctx.dir.replaceJson(file, [req(1, anthropic(10, 1)), say('api_req_deleted', T0 + 9000, anthropic(50, 5))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    const t = agentTotals(ctx.engine, 'roo');
+    assert.deepEqual([t.input, t.output], [60, 6]);
   });
 
   test("the file missing during Roo's save is read later; what it counted stays counted", async () => {
