@@ -92,6 +92,8 @@ export interface SqliteFileSet extends FileSetBase {
   readRow(row: Readonly<Record<string, unknown>>, dbPath: string): UsageRecord | undefined;
   /** The row's watermark value (e.g. its update time); the next read asks for rows at or after the largest. */
   watermark(row: Readonly<Record<string, unknown>>): number;
+  /** The row's own id: a damaged row is then said once, wherever it falls among the rows a read returns. */
+  rowId?(row: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 export type FileSet = LineFileSet | DocumentFileSet | SqliteFileSet;

@@ -2,10 +2,12 @@
  * An OpenCode assistant message (also Kilo CLI's, an OpenCode fork): the `data` JSON of a
  * `message` row in `opencode.db`, or a legacy `storage/message/<session>/<id>.json` file.
  * The row is upserted while the reply streams, so the last copy wins; the legacy file and the
- * database row share the message id, so a message in both counts once.
+ * database row share the message id, so a message in both counts once. A fork copies a
+ * session's messages with new ids and all else kept (`Session.fork`): a finished message's
+ * copies are told by its times, model, mode, counts and cost, and count once.
  */
-import { RecordFlag, type AgentId, type TokenCounts, type UsageRecord } from '../core/usage';
-import { asObject, asString, asUsd, parseEpochOrIso, tokenCount, usageTime, type SqliteFileSet } from './agent-normalizer';
+import { RecordFlag, type AgentId, type AliasGroup, type TokenCounts, type UsageRecord } from '../core/usage';
+import { asObject, asString, asUsd, parseEpochOrIso, RejectedLine, tokenCount, usageTime, type SqliteFileSet } from './agent-normalizer';
 
 export interface MessageContext {
   agent: AgentId;
@@ -28,20 +30,34 @@ export function opencodeRecord(value: unknown, context: MessageContext): UsageRe
   const nested = asObject(data.model);
   const model = asString(data.modelID) ?? asString(nested?.id);
   const cost = asUsd(data.cost);
+  const counts = opencodeTokens(tokens);
+  const alias = forkCopies(context.keyPrefix, data, time, counts);
   return {
     agent: context.agent,
     key: `${context.keyPrefix}:${id}`,
     repeat: 'last',
+    ...(alias ? { alias } : {}),
     sessionId: asString(data.sessionID) ?? context.sessionId ?? 'unknown',
     project: context.directory ?? asString(asObject(data.path)?.root) ?? asString(asObject(data.path)?.cwd) ?? 'unknown',
     model: model ?? 'unknown',
     flags: model ? 0 : RecordFlag.ModelFallback,
     speed: 'standard',
     ts,
-    tokens: opencodeTokens(tokens),
+    tokens: counts,
     reportedCostUsd: cost !== undefined && cost > 0 ? cost : undefined,
     offset: context.offset,
   };
+}
+
+/**
+ * The copies of one finished message (the original and its forks' copies): every copy is a
+ * replica, so the first one read counts and the others are its duplicates. A message still
+ * streaming has no group yet: its counts may change; the store records the group once it has one.
+ */
+function forkCopies(prefix: string, data: Record<string, unknown>, time: Record<string, unknown> | undefined, t: TokenCounts): AliasGroup | undefined {
+  if (time?.completed === undefined || time.completed === null) return undefined;
+  const fingerprint = [time.created, time.completed, data.modelID, data.providerID, data.mode ?? data.agent, t.input, t.output, t.reasoning, t.cacheRead, t.cacheWrite5m, data.cost];
+  return { group: `${prefix}:copies:${JSON.stringify(fingerprint)}`, primary: false };
 }
 
 /**
@@ -91,12 +107,13 @@ export function opencodeDatabase(
       'SELECT id, session_id, 0 AS watermark, data, NULL AS directory FROM session_message',
     ],
     watermark: (row) => (typeof row.watermark === 'number' ? row.watermark : 0),
+    rowId: (row) => asString(row.id),
     readRow(row) {
       let data: unknown;
       try {
         data = typeof row.data === 'string' ? JSON.parse(row.data) : undefined;
       } catch {
-        return undefined;
+        throw new RejectedLine('invalid JSON');
       }
       return opencodeRecord(data, {
         agent,

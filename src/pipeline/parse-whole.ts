@@ -6,6 +6,7 @@ import { normalizerFor } from '../normalizers/registry';
 import { applyWal } from '../sources/sqlite-wal';
 import { NotRegularFile } from '../sources/transcript-open';
 import { readIfPresent, statWholeFile, walPathOf, type WholeFileStat } from '../sources/whole-file';
+import { hash64 } from '../store/key-hash';
 import { loadSqlJs } from '../store/sqljs-loader';
 import { MAX_INVALID_KEPT, type InvalidLine, type ParsedFile, type ParseRequest, type ParseResult } from './parse-file';
 
@@ -91,7 +92,7 @@ export async function parseSqlite(request: ParseRequest): Promise<ParseResult> {
   const records = eachSound(rows, (row) => {
     watermark = Math.max(watermark, set.watermark(row));
     return set.readRow(row, request.path);
-  }, damaged);
+  }, damaged, (row, index) => rowOffset(set.rowId?.(row)) ?? index);
   return parsed(stat, records, { since: watermark } satisfies SqliteState, damaged);
 }
 
@@ -133,6 +134,13 @@ function queryFirstThatRuns(SQL: SqlJsStatic, image: Uint8Array, queries: readon
   } finally {
     db.close();
   }
+}
+
+/** A number that stands for a row id in what was logged of a database (a 53-bit hash: offsets are numbers). */
+function rowOffset(id: string | undefined): number | undefined {
+  if (id === undefined) return undefined;
+  const { hi, lo } = hash64(id);
+  return (hi >>> 11) * 2 ** 32 + (lo >>> 0);
 }
 
 function readOrThrowMissing(filePath: string): Buffer {

@@ -72,7 +72,7 @@ export class EventWriter {
     const grp = record.alias ? hash64(record.alias.group) : undefined;
     const counted = this.ctx.index.findRequest(req, record.ts);
     if (counted) {
-      this.writeRepeat(record, this.read(counted));
+      this.writeRepeat(record, this.read(counted), grp);
       return;
     }
     const group = grp ? this.ctx.index.findGroup(grp, record.ts, record.alias!.since) : undefined;
@@ -97,18 +97,27 @@ export class EventWriter {
     return true;
   }
 
-  private writeRepeat(record: UsageRecord, counted: Snapshot): void {
+  /**
+   * `grp`: the group the record names, which the request takes when it differs from the one it
+   * has (an OpenCode message's copies are told by its finished state, unknown while it streams).
+   */
+  private writeRepeat(record: UsageRecord, counted: Snapshot, grp?: Hash64): void {
     const countedPrimary = (counted.attrs & ATTR_PRIMARY) !== 0;
     if (record.alias && !record.alias.primary && countedPrimary) {
       this.counts.replicaReplays++;
       return;
     }
+    const regroup = grp !== undefined && !sameHash(grp, counted.grp);
     if (!this.replaces(record, counted)) {
       this.counts.duplicates++;
+      if (regroup) {
+        this.withdraw(counted); // the same snapshot again, under its group
+        this.writeRow({ ...counted, grp }, 1);
+      }
       return;
     }
     this.withdraw(counted);
-    this.insert(record, counted.req, counted.grp);
+    this.insert(record, counted.req, grp ?? counted.grp);
     this.counts.grown++;
   }
 
@@ -172,4 +181,8 @@ export class EventWriter {
     }
     return name;
   }
+}
+
+function sameHash(a: Hash64, b: Hash64 | undefined): boolean {
+  return b !== undefined && a.hi === b.hi && a.lo === b.lo;
 }

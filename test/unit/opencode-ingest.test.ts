@@ -9,7 +9,7 @@ import { applyWal } from '../../src/sources/sqlite-wal';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
 import { AgentDir, agentTotals, SAMPLES } from '../fixtures/agent-dir';
 import { eventsDb, ledgerPerTest } from '../fixtures/engine-harness';
-import { opencodeDb, upsertMessage } from '../fixtures/opencode-db';
+import { messageData, opencodeDb, upsertMessage } from '../fixtures/opencode-db';
 import { asWalMode, walFor } from '../fixtures/sqlite-wal-writer';
 
 const REAL_WAL = path.join(__dirname, '..', 'fixtures', 'opencode-wal');
@@ -102,6 +102,50 @@ describe('OpenCode', () => {
     await ctx.engine.ingest(ctx.dir.options);
     await ctx.engine.ingest(ctx.dir.options);
     assert.equal(ctx.log.lines.filter((l) => l.includes('unreadable sqlite')).length, 1, ctx.log.lines.join('\n'));
+  });
+
+  // OpenCode's Session.fork copies each message with a new id and session, all else kept.
+  const forkCopy = (id: string, session: string, created: number, t: { input: number; output: number }, extra: Record<string, unknown> = {}) =>
+    db.run('INSERT INTO message VALUES (?, ?, ?, ?, ?)', [id, session, created, created, messageData(created, t, extra)]);
+
+  test("a fork's copies of its parent's messages count once; other messages with the same counts still count", async () => {
+    db.run("INSERT INTO session VALUES ('ses_fork', '/work/oc', 2, 2)");
+    upsertMessage(db, 'msg_1', T0, T0, { input: 100, output: 5 });
+    upsertMessage(db, 'msg_2', T0 + 60_000, T0 + 60_000, { input: 100, output: 5 }); // a later reply with the same counts
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
+    forkCopy('msg_9', 'ses_fork', T0, { input: 100, output: 5 });
+    forkCopy('msg_10', 'ses_fork', T0 + 60_000, { input: 100, output: 5 });
+    upsertMessage(db, 'msg_11', T0 + 120_000, T0 + 120_000, { input: 7, output: 1 });
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().requests, totals().input, totals().output], [3, 207, 11]);
+  });
+
+  test('a message read while it streamed, then finished and forked: its copy counts once', async () => {
+    db.run("INSERT INTO session VALUES ('ses_fork', '/work/oc', 2, 2)");
+    upsertMessage(db, 'msg_1', T0, T0, { input: 100, output: 5 }, { time: { created: T0 } });
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
+    upsertMessage(db, 'msg_1', T0, T0 + 900, { input: 100, output: 5 }); // finished: the same counts, now with time.completed
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
+    forkCopy('msg_9', 'ses_fork', T0, { input: 100, output: 5 });
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().requests, totals().input, totals().output], [1, 100, 5]);
+  });
+
+  test('a row whose data is not JSON is said once and left out; the others count', async () => {
+    upsertMessage(db, 'msg_1', T0, T0, { input: 100, output: 5 });
+    db.run(`INSERT INTO message VALUES ('msg_bad', 'ses_1', 1, ${T0 + 5000}, '{"role":"assist')`); // read again by every later pass
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
+    upsertMessage(db, 'msg_2', T0 + 6000, T0 + 6000, { input: 10, output: 1 });
+    ctx.dir.writeText(dbFile(), db.export());
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().requests, totals().input], [2, 110]);
+    assert.equal(ctx.log.lines.filter((l) => l.includes('invalid JSON')).length, 1, ctx.log.lines.join('\n'));
   });
 
   test("Kilo CLI's kilo.db has OpenCode's schema", async () => {
