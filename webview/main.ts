@@ -2,7 +2,8 @@
  * Cost panel webview entry: builds the page into #app, wires controls to the host and
  * renders each full snapshot the host sends. Talks to the host only through panel-protocol.
  */
-import type { PanelData, PanelFilter, PanelMessage } from '../src/protocol/panel-protocol';
+import { sanitizeFilter } from '../src/protocol/panel-filter';
+import { DEFAULT_FILTER, type PanelData, type PanelFilter, type PanelMessage } from '../src/protocol/panel-protocol';
 import { actionButtons } from './actions';
 import { AgentSplit, HeadlineCards, TokenComposition } from './cards';
 import { CostChart } from './chart';
@@ -10,7 +11,7 @@ import { h, replaceChildren } from './dom';
 import * as f from './format';
 import { describeRange, FilterBar } from './filters';
 import { LimitsSection } from './limits';
-import { FALLBACK_FILTER, sanitizeFilter, saveFilter, savedState } from './state';
+import { saveFilter, savedState } from './state';
 import { BusyIndicator, ErrorBanner, MetaLine } from './status';
 import { ModelsTable, ProjectsTable, SessionsTable } from './tables';
 import { onThemeChange } from './theme';
@@ -32,7 +33,7 @@ function changeFilter(filter: PanelFilter): void {
   post({ type: 'setFilter', filter });
 }
 
-const filters = new FilterBar(restored ?? FALLBACK_FILTER, changeFilter);
+const filters = new FilterBar(restored ?? DEFAULT_FILTER, changeFilter);
 const cards = new HeadlineCards();
 const chart = new CostChart();
 const agents = new AgentSplit();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { sanitizeFilter } from '../protocol/panel-filter';
 import { DEFAULT_FILTER, type PanelData, type PanelFilter, type PanelMessage, type PanelRequest } from '../protocol/panel-protocol';
 import type { LimitsView } from '../readers/limit-types';
 import { PANEL_OPEN_CONTEXT_KEY, PANEL_VIEW_TYPE } from './command-ids';
@@ -51,11 +52,11 @@ export class CostPanel implements vscode.Disposable {
 
   static serializer(host: PanelHost): vscode.WebviewPanelSerializer {
     return {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: { filter?: PanelFilter } | undefined) {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: { filter?: unknown } | undefined) {
         CostPanel.current?.dispose();
         CostPanel.current = new CostPanel(panel, host);
         setPanelOpen(true);
-        if (state?.filter) CostPanel.current.filter = { ...DEFAULT_FILTER, ...state.filter };
+        CostPanel.current.filter = sanitizeFilter(state?.filter) ?? DEFAULT_FILTER;
       },
     };
   }
@@ -89,11 +90,11 @@ export class CostPanel implements vscode.Disposable {
   private async handle(message: PanelRequest): Promise<void> {
     switch (message.type) {
       case 'ready':
-        if (message.filter) this.filter = { ...DEFAULT_FILTER, ...message.filter };
+        this.filter = sanitizeFilter(message.filter) ?? this.filter;
         await this.postData();
         break;
       case 'setFilter':
-        this.filter = { ...DEFAULT_FILTER, ...message.filter };
+        this.filter = sanitizeFilter(message.filter) ?? this.filter;
         await this.postData();
         break;
       case 'refresh':
