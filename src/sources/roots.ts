@@ -28,7 +28,7 @@ export interface RootOptions {
   home?: string;
 }
 
-function expandHome(dir: string, home = os.homedir()): string {
+export function expandHome(dir: string, home = os.homedir()): string {
   if (dir === '~') return home;
   if (dir.startsWith('~/') || dir.startsWith('~\\')) return path.join(home, dir.slice(2));
   return dir;

@@ -5,6 +5,7 @@ import type { ChainMode } from '../statusline/statusline-config';
 import type { AgentId } from '../core/usage';
 import type { IngestOptions } from '../pipeline/ingest';
 import { NORMALIZERS } from '../normalizers/registry';
+import { missingRootWarnings, raisedToWarnLevel } from './setting-checks';
 
 export type StatusBarShows = 'today' | 'month' | 'workspace';
 
@@ -42,6 +43,7 @@ export function readSettings(log: { warn(m: string): void }): Settings {
     enabled[agent] = config.get<boolean>(`${agent}.enabled`, true);
     extraRoots[agent] = config.get<string[]>(`${agent}.extraRoots`, []).filter((r) => typeof r === 'string' && r.trim());
   }
+  for (const warning of missingRootWarnings(SECTION, extraRoots)) log.warn(warning);
   return {
     enabled,
     extraRoots,
@@ -49,11 +51,11 @@ export function readSettings(log: { warn(m: string): void }): Settings {
     ...(zone && !isValidTimeZone(zone) ? { invalidTimeZone: zone } : {}),
     dailyBudget: Math.max(0, config.get<number>('dailyBudget', 0) || 0),
     statusBarShows: config.get<StatusBarShows>('statusBar.show', 'today'),
-    limits: readLimitSettings(config),
+    limits: readLimitSettings(config, log),
   };
 }
 
-function readLimitSettings(config: vscode.WorkspaceConfiguration): LimitSettings {
+function readLimitSettings(config: vscode.WorkspaceConfiguration, log: { warn(m: string): void }): LimitSettings {
   const percent = (key: string, fallback: number) => {
     const v = config.get<number>(key, fallback);
     return typeof v === 'number' && v > 0 && v <= 100 ? v : fallback;
@@ -65,7 +67,7 @@ function readLimitSettings(config: vscode.WorkspaceConfiguration): LimitSettings
     kinds,
     statusBar: config.get<boolean>('limits.statusBar', true),
     warnAt,
-    criticalAt: Math.max(warnAt, percent('limits.criticalAt', 95)),
+    criticalAt: raisedToWarnLevel(SECTION, warnAt, percent('limits.criticalAt', 95), log),
     notifications: config.get<boolean>('limits.notifications', true),
     chain: chain === 'instead' || chain === 'off' ? chain : 'after',
   };
@@ -86,3 +88,4 @@ export function ingestOptionsOf(settings: Settings, editorStorageRoot: string): 
   }
   return { extraRoots, agents, editorStorageRoots: [editorStorageRoot] };
 }
+
