@@ -72,7 +72,10 @@ export class LimitsUi {
       for (const key of alert.keys) shown.add(key);
       this.shown.push(alert.message);
       const show = alert.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-      void show(`Agent Ledger: ${alert.message}`);
+      const open = 'Open Cost Panel';
+      void Promise.resolve(show(`Agent Ledger: ${alert.message}`, open))
+        .then((choice) => (choice === open ? vscode.commands.executeCommand(CommandId.OpenPanel) : undefined))
+        .catch(() => undefined);
     }
     void state.update(SHOWN_KEY, [...shown].slice(-SHOWN_KEPT));
   }
