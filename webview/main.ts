@@ -12,7 +12,7 @@ import * as f from './format';
 import { describeRange, FilterBar } from './filters';
 import { LimitsSection } from './limits';
 import { saveFilter, savedState } from './state';
-import { BusyIndicator, ErrorBanner, MetaLine } from './status';
+import { BusyIndicator, ErrorBanner, FoldersNotice, MetaLine } from './status';
 import { ModelsTable, ProjectsTable, SessionsTable } from './tables';
 import { onThemeChange } from './theme';
 import { post } from './vscode-api';
@@ -34,6 +34,7 @@ function changeFilter(filter: PanelFilter): void {
 }
 
 const filters = new FilterBar(restored ?? DEFAULT_FILTER, changeFilter);
+const foldersNotice = new FoldersNotice();
 const cards = new HeadlineCards();
 const chart = new CostChart();
 const agents = new AgentSplit();
@@ -45,6 +46,7 @@ const sessions = new SessionsTable((sessionLimit) => filters.patch({ sessionLimi
 
 replaceChildren(
   content,
+  foldersNotice.element,
   cards.element,
   chart.element,
   limits.element,
@@ -76,6 +78,7 @@ function render(data: PanelData): void {
   content.hidden = false;
   filters.update(snapshot);
   meta.update(snapshot, describeRange(snapshot));
+  foldersNotice.update(snapshot);
   cards.update(snapshot);
   chart.update(snapshot);
   agents.update(snapshot);

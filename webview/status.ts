@@ -73,3 +73,33 @@ export class MetaLine {
     this.detail.title = `${f.integer(total.totalTokens)} tokens, ${f.integer(total.messages)} requests. Snapshot made ${f.fullDateTime(data.generatedAt, data.timeZone)}.`;
   }
 }
+
+/** Said while no agent's folder exists where Agent Ledger looks: where it looked, and how to point it elsewhere. */
+export class FoldersNotice {
+  readonly element: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly list: HTMLElement;
+
+  constructor() {
+    this.summary = h('summary', {});
+    this.list = h('ul', { class: 'folder-list' });
+    this.element = h(
+      'section',
+      { class: 'banner banner-info', role: 'status', hidden: true },
+      h('span', { class: 'banner-title' }, 'No agent files found'),
+      h(
+        'span',
+        { class: 'banner-message' },
+        'None of the folders where coding agents keep their usage exists on this machine yet. If an agent keeps its files elsewhere, add that folder to its Extra Roots setting (agentLedger.<agent>.extraRoots).',
+      ),
+      h('details', { class: 'folder-details' }, this.summary, this.list),
+    );
+  }
+
+  update(data: PanelData): void {
+    const folders = data.foldersNotFound ?? [];
+    this.element.hidden = folders.length === 0;
+    this.summary.textContent = `The ${folders.length} folders looked in`;
+    this.list.replaceChildren(...folders.map((folder) => h('li', {}, h('code', {}, folder))));
+  }
+}

@@ -25,8 +25,14 @@ type Handlers = { [K in RequestType]: (args: EngineRequests[K]['args']) => Promi
 
 const handlers: Handlers = {
   status: ({ workspaceFolders }) =>
-    live?.engine ? { ...statusSnapshot(live.engine.readers, workspaceFolders), ...(live.readingPaused ? { readingPaused: true } : {}) } : undefined,
-  panel: ({ filter }) => (live?.engine ? panelSnapshot(live.engine.readers, filter) : undefined),
+    live?.engine
+      ? { ...statusSnapshot(live.engine.readers, workspaceFolders), ...(live.readingPaused ? { readingPaused: true } : {}), ...(live.foldersNotFound ? { noFolders: true } : {}) }
+      : undefined,
+  panel: ({ filter }) => {
+    if (!live?.engine) return undefined;
+    const foldersNotFound = live.foldersNotFound;
+    return { ...panelSnapshot(live.engine.readers, filter), ...(foldersNotFound ? { foldersNotFound } : {}) };
+  },
   limits: ({ options }) => (live?.engine ? limitsView(live.engine.ledger, Date.now(), options) : undefined),
   refresh: async () => {
     const report = await live?.refreshNow();

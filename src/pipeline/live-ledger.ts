@@ -64,6 +64,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   private running: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private lastReport: IngestReport | undefined;
+  private lastFullReport: IngestReport | undefined;
   private paused = false;
   private readonly watcher: TranscriptWatcher;
 
@@ -87,6 +88,12 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
 
   get lastIngest(): IngestReport | undefined {
     return this.lastReport;
+  }
+
+  /** The folders the last full read looked in, when none of them exists: where to point a user who sees nothing. */
+  get foldersNotFound(): string[] | undefined {
+    const report = this.lastFullReport;
+    return report && report.rootsFound === 0 ? [...new Set(report.roots.map((r) => r.dir))] : undefined;
   }
 
   /**
@@ -271,6 +278,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     });
     if (firstIndexing) this.emit('progress', undefined);
     this.lastReport = report;
+    if (!onlyPaths) this.lastFullReport = report;
     this.logReport(report, onlyPaths === undefined);
     if (report.requests + report.grown + report.retracted + report.limitReadings > 0) this.emit('changed');
     if (engine.isDirty) this.scheduleSave();

@@ -61,6 +61,8 @@ export interface PanelData {
   limits?: LimitsView;
   /** Where quota readings come from, one clause per agent that reports its quota, from the registry (shown while there are none). */
   quotaHints: string[];
+  /** Every folder the last full read looked in, when none of them exists (a first run with no agent, or agents kept elsewhere). */
+  foldersNotFound?: string[];
 }
 
 /** Webview → host. */

@@ -67,6 +67,9 @@ export class SpendStatusBar implements vscode.Disposable {
       ...(snapshot.readingPaused
         ? ['', `$(debug-pause) The first read was cancelled: some transcripts are not counted yet. [Refresh Now](command:${CommandId.Refresh}) reads the rest.`]
         : []),
+      ...(snapshot.noFolders
+        ? ['', `$(info) No agent's files were found. [The cost panel](command:${CommandId.OpenPanel}) lists where Agent Ledger looks.`]
+        : []),
     ].join('\n');
     const tooltip = new vscode.MarkdownString(markdown, true);
     tooltip.isTrusted = { enabledCommands: [CommandId.OpenPanel, CommandId.Refresh] };

@@ -19,6 +19,8 @@ export interface StatusSnapshot {
   byModelToday: { model: string; usd: number }[];
   /** The first read was cancelled: some transcripts are not counted until Refresh Now. */
   readingPaused?: boolean;
+  /** No agent's folder exists where Agent Ledger looks (the panel lists them). */
+  noFolders?: boolean;
 }
 
 /** Whether a project path lies in one of the workspace folders. */

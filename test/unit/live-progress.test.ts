@@ -75,3 +75,20 @@ test('a cancelled first read stays cancelled: the 30 s rescan does not read the 
     dir.dispose();
   }
 });
+
+test('with no agent folder where it looks, the writer says which folders it looked in; once one appears, it stops saying so', async () => {
+  const dir = new TranscriptDir();
+  const missing = `${dir.base}/not-yet`;
+  const live = new LiveLedger({ ledgerDir: tempLedgerDir(), timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: { claude: [missing], codex: [missing] }, agents: ['claude', 'codex'] } });
+  try {
+    await live.start();
+    const folders = live.foldersNotFound ?? [];
+    assert.ok(folders.length >= 2 && folders.every((f) => f.startsWith(missing)), folders.join('\n'));
+    dir.write(`${missing}/projects/-w-app/s.jsonl`, [claudeAssistant({ messageId: 'm', requestId: 'r', ts: T, output: 1 })]);
+    await live.refreshNow();
+    assert.equal(live.foldersNotFound, undefined);
+  } finally {
+    await live.dispose();
+    dir.dispose();
+  }
+});
