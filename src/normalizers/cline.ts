@@ -12,6 +12,8 @@ const tasks = taskStoreFileSet(EXTENSION_FOLDER, [TASK_METADATA_FILE, HISTORY_FI
   agent: AGENT,
   keyPrefix: 'cl',
   semantics: 'cline',
+  // Cline's getApiMetrics sums restores' totals too: a restore that deletes an earlier one's total includes it.
+  totalsInclude: 'totals',
   modelAt: taskMetadataModels(input),
   projectOf: taskWorkspace,
 }));

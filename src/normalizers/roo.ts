@@ -15,6 +15,8 @@ export function rooTaskStore(agent: AgentId, keyPrefix: string, extensionFolder:
     agent,
     keyPrefix,
     semantics: 'roo',
+    // Roo's getApiMetrics sums api_req_started only: a restore's total never includes an earlier one's.
+    totalsInclude: 'requests',
     modelAt: (ts, index) => modelFromEnvironment(input, ts, index),
     projectOf: taskWorkspace,
   }));

@@ -7,7 +7,8 @@
  * arrives, so `(taskId, ts)` is its identity and the last copy wins. Two more `say` types carry
  * usage: `subagent_usage` (Cline: a sub-agent batch's total, no model) and the total a checkpoint
  * restore writes of the messages it deleted (`deleted_api_reqs` in Cline, `api_req_deleted` in
- * Roo and Kilo): the sum of their requests, sub-agent batches and earlier restores' totals.
+ * Roo and Kilo): the sum of their requests (in Cline also of sub-agent batches and earlier
+ * restores' totals: `totalsInclude`).
  *
  * Checkpoint restores, exactly once: the store never withdraws a request it counted, so a
  * restore's total must add only the part we never saw. The file's state remembers what each
@@ -15,7 +16,9 @@
  * records that disappeared since they were counted (each to the first new total stamped at or
  * after it) are subtracted from it, and the rest is counted. That value is kept in the state, so
  * later reads emit the same record. A record that disappeared with no total after it stays
- * remembered: a restore saves the shortened file and then, in a second save, its total.
+ * remembered for one more read: a restore saves the shortened file and then, in a second save,
+ * its total (a record gone for another reason, an older copy of the file put back, is not taken
+ * from a later, unrelated restore).
  */
 import * as path from 'node:path';
 import { RecordFlag, type AgentId, type TokenCounts, type UsageRecord } from '../core/usage';
@@ -29,6 +32,8 @@ export interface TaskStoreOptions {
   /** Prefix of request keys (unique per agent). */
   keyPrefix: string;
   semantics: InputSemantics;
+  /** What a restore's total sums of the messages it deletes: requests and sub-agent batches only, or earlier totals too. */
+  totalsInclude: 'requests' | 'totals';
   /** The model of the `index`-th request, stamped `ts`, from the task's sidecar files; undefined when unknown. */
   modelAt(ts: number, index: number): string | undefined;
   /** The task's workspace folder, from its sidecar files. */
@@ -41,6 +46,8 @@ export interface TaskStoreOptions {
  */
 export interface TaskFileState {
   counted: Record<string, number[]>;
+  /** Records gone at the last read with no total after them yet: kept for the next read only. */
+  vanished?: Record<string, number[]>;
 }
 
 /** A usage-bearing message as found in the document, before its time and counts are checked. */
@@ -83,7 +90,8 @@ export function taskStoreFileSet(
 
 function readTaskFile(document: unknown, input: DocumentInput, options: TaskStoreOptions): DocumentRead {
   const taskId = path.basename(path.dirname(input.path));
-  const previous = (input.state as TaskFileState | undefined)?.counted ?? {};
+  const state = input.state as TaskFileState | undefined;
+  const previous = state?.counted ?? {};
   const invalid: InvalidItem[] = [];
   const messages = usageMessages(document, invalid, options.semantics);
   const project = options.projectOf(input) ?? 'unknown';
@@ -98,22 +106,29 @@ function readTaskFile(document: unknown, input: DocumentInput, options: TaskStor
     if (usage.kind === 'subagents') record.flags |= RecordFlag.ModelFallback;
     records.push(record);
   }
-  const restores = checkpointTotals(messages, records, previous, taskId, options, lastModel, project);
-  const counted: TaskFileState['counted'] = { ...restores.unsettled };
+  const restores = checkpointTotals(messages, records, previous, state?.vanished ?? {}, taskId, options, lastModel, project);
+  const counted: TaskFileState['counted'] = {};
   for (const r of records) counted[r.key] = [r.ts, ...tokenCounts(r.tokens)];
   for (const { record, written } of restores.totals) counted[record.key] = [record.ts, ...tokenCounts(record.tokens), ...written];
   records.push(...restores.totals.map((t) => t.record));
-  return { records, invalid, state: { counted } satisfies TaskFileState };
+  const vanished = Object.keys(restores.unsettled).length > 0 ? { vanished: restores.unsettled } : {};
+  return { records, invalid, state: { counted, ...vanished } satisfies TaskFileState };
 }
 
 const tokenCounts = (t: TokenCounts): number[] => [t.input, t.output, t.cacheWrite5m, t.cacheRead];
 
-/** What a later restore's total includes of a counted record: a total's sums as written, else what was counted. */
-const asWritten = (entry: number[]): number[] => (entry.length >= 9 ? entry.slice(5, 9) : entry.slice(1, 5));
+/**
+ * What a later restore's total includes of a counted record: of a request, what was counted; of an
+ * earlier total, its sums as written where totals sum totals, else nothing.
+ */
+function includedInTotal(entry: number[], totalsInclude: TaskStoreOptions['totalsInclude']): number[] {
+  if (entry.length < 9) return entry.slice(1, 5); // a request (or a total remembered by an older version)
+  return totalsInclude === 'totals' ? entry.slice(5, 9) : [0, 0, 0, 0];
+}
 
 interface RestoreTotals {
   totals: { record: UsageRecord; written: number[] }[];
-  /** Records gone from the file that no total has covered yet: remembered for the total still to come. */
+  /** Records gone from the file at this read that no total covers yet: remembered for the next read. */
   unsettled: TaskFileState['counted'];
 }
 
@@ -122,6 +137,7 @@ function checkpointTotals(
   messages: UsageMessage[],
   present: UsageRecord[],
   previous: TaskFileState['counted'],
+  vanishedBefore: Record<string, number[]>,
   taskId: string,
   options: TaskStoreOptions,
   model: string | undefined,
@@ -130,17 +146,18 @@ function checkpointTotals(
   const totals = messages.filter((m) => m.kind === 'deleted');
   const presentKeys = new Set(present.map((r) => r.key));
   for (const total of totals) presentKeys.add(keyOf(options, taskId, total.ts));
-  const vanished = Object.entries(previous)
-    .filter(([key]) => !presentKeys.has(key))
-    .map(([key, entry]) => ({ key, ts: entry[0]!, counts: asWritten(entry) }))
-    .sort((a, b) => a.ts - b.ts);
+  const gone = (entries: Record<string, number[]>, carried: boolean) =>
+    Object.entries(entries)
+      .filter(([key]) => !presentKeys.has(key))
+      .map(([key, entry]) => ({ key, entry, carried, ts: entry[0]!, counts: includedInTotal(entry, options.totalsInclude) }));
+  const vanished = [...gone(previous, false), ...gone(vanishedBefore, true)].sort((a, b) => a.ts - b.ts);
   const fresh = totals.filter((t) => previous[keyOf(options, taskId, t.ts)] === undefined).sort((a, b) => a.ts - b.ts);
   const seenBefore = new Map<UsageMessage, number[]>(fresh.map((t) => [t, [0, 0, 0, 0]]));
   const unsettled: TaskFileState['counted'] = {};
   for (const v of vanished) {
     const owner = fresh.find((t) => t.ts >= v.ts);
     if (owner) seenBefore.get(owner)!.forEach((_, i, sums) => (sums[i]! += v.counts[i]!));
-    else unsettled[v.key] = previous[v.key]!;
+    else if (!v.carried) unsettled[v.key] = v.entry;
   }
   const counted = totals.map((total) => {
     const record = baseRecord(total, taskId, options, model, project);

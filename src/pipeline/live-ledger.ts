@@ -120,9 +120,10 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     }
   }
 
-  /** Settings changed (roots, agents): watch the new folders and read everything again. */
+  /** Settings changed (roots, agents): watch the new folders and read everything again (a cancelled first read too: the user asked for more). */
   reconfigure(ingest: IngestSettings): void {
     this.options.ingest = ingest;
+    this.paused = false;
     this.syncWatchers();
     this.notifyChanged();
   }

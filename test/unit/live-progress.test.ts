@@ -92,3 +92,28 @@ test('with no agent folder where it looks, the writer says which folders it look
     dir.dispose();
   }
 });
+
+test('after a cancelled first read, a change of settings (what to read) reads everything: the user asked for more', async () => {
+  const dir = new TranscriptDir();
+  for (let i = 0; i < 100; i++) {
+    dir.write(dir.claudePath(`-w-app/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: T, output: 1 })]);
+  }
+  const live = new LiveLedger({ ledgerDir: tempLedgerDir(), timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
+  const cancel = new AbortController();
+  live.on('progress', (p) => {
+    if (p && p.filesDone >= 10) cancel.abort();
+  });
+  const hold = setInterval(() => undefined, 1_000);
+  try {
+    await live.start(cancel.signal);
+    assert.equal(live.readingPaused, true);
+    live.reconfigure({ roots: dir.roots });
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // the 75 ms debounce, then the read
+    assert.equal(eventTotals(live.engine!).output, 100);
+    assert.equal(live.readingPaused, false);
+  } finally {
+    clearInterval(hold);
+    await live.dispose();
+    dir.dispose();
+  }
+});

@@ -37,7 +37,7 @@ describe('state migrations', () => {
     const db = new SQL.Database();
     const log = new MemoryLogger();
     try {
-      assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), [1, 2, 3, 4, 5]);
+      assert.deepEqual(migrate(db, readMigrations(defaultMigrationsDir()), log), [1, 2, 3, 4, 5, 6]);
       for (const table of ['meta', 'source_files', 'dim_session', 'daily_mart', 'session_mart', 'session_model_mart']) assert.ok(tableExists(db, table), table);
       assert.equal(tableExists(db, 'usage_events'), false, 'events live in month segments, not in the state');
       assert.equal(tableExists(db, 'mart_watermark'), false, 'the marts keep their watermark in meta');

@@ -114,6 +114,45 @@ describe('Cline legacy task store', () => {
     assert.deepEqual([totals().input, totals().output], [60, 6]);
   });
 
+  test('a task remembered by the previous version is read again after the upgrade, so a second restore still counts nothing twice', async () => {
+    const sonnet = cline('claude-sonnet-4-5');
+    const [r1, r2, r3] = [req(1, usage(100, 1), sonnet), req(2, usage(200, 2), sonnet), req(3, usage(300, 3), sonnet)];
+    const d1 = say('deleted_api_reqs', T0 + 9000, usage(500, 5), sonnet);
+    ctx.dir.writeJson(file(), [r1, r2, r3]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [r1, d1]);
+    await ctx.engine.ingest(ctx.dir.options);
+    // As the previous version left it: the total remembered by what was counted of it only, migration 6 not applied.
+    const { id, parser_state: saved } = ctx.engine.db.get<{ id: number; parser_state: string }>("SELECT id, parser_state FROM source_files WHERE parser_state LIKE '{\"counted\":%'")!;
+    const counted = Object.fromEntries(Object.entries(JSON.parse(saved).counted as Record<string, number[]>).map(([k, v]) => [k, v.slice(0, 5)]));
+    ctx.engine.db.run('UPDATE source_files SET parser_state = ? WHERE id = ?', [JSON.stringify({ counted }), id]);
+    ctx.engine.db.run('DELETE FROM schema_migrations WHERE version = 6');
+    const ledger = ctx.engine.ledger.dir;
+    ctx.engine.save();
+    ctx.engine.close();
+    ctx.engine = (await memoryEngine(ledger)).engine; // the upgrade
+    await ctx.engine.ingest(ctx.dir.options); // the task file has not changed since
+    // r4 (1000, 10) is made, then a second restore to r1 deletes d1 and r4 before our next read: Cline's total is 1500.
+    ctx.dir.replaceJson(file(), [r1, say('deleted_api_reqs', T0 + 30_000, usage(1500, 15), sonnet)]);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().input, totals().output], [1600, 16]);
+  });
+
+  test('requests gone for another reason (an older copy of the task put back) are not taken from a later, unrelated restore', async () => {
+    const sonnet = cline('claude-sonnet-4-5');
+    const [r1, r2, r3, r4] = [req(1, usage(10, 1), sonnet), req(2, usage(20, 2), sonnet), req(3, usage(30, 3), sonnet), req(20, usage(1000, 10), sonnet)];
+    ctx.dir.writeJson(file(), [r1, r2, r3]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [r1]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file(), [r1, r4]);
+    await ctx.engine.ingest(ctx.dir.options);
+    // r5 (400, 4) is made, then a restore to r1 deletes r4 and r5 before our next read: its total is r4 + r5.
+    ctx.dir.replaceJson(file(), [r1, say('deleted_api_reqs', T0 + 30_000, usage(1400, 14), sonnet)]);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().input, totals().output], [1460, 20]);
+  });
+
   test('a restore that deleted one request we saw and one we did not: only the unseen part of the total counts', async () => {
     ctx.dir.writeJson(file(), [req(1, usage(10, 1), cline('claude-sonnet-4-5')), req(2, usage(20, 2), cline('claude-sonnet-4-5'))]);
     await ctx.engine.ingest(ctx.dir.options);
@@ -254,6 +293,24 @@ describe('Roo Code and Kilo Code task stores', () => {
     await ctx.engine.ingest(ctx.dir.options);
     const t = agentTotals(ctx.engine, 'roo');
     assert.deepEqual([t.input, t.output], [60, 6]);
+  });
+
+  test("Roo's second restore: its total sums requests only (Roo's getApiMetrics), so the first restore's total is not taken from it", async () => {
+    const anthropic = (tokensIn: number, tokensOut: number) => ({ ...usage(tokensIn, tokensOut), apiProtocol: 'anthropic' });
+    const file = ctx.dir.task(ROO, 't1');
+    const [r1, r2, r3, r4] = [req(1, anthropic(100, 1)), req(2, anthropic(200, 2)), req(3, anthropic(300, 3)), req(20, anthropic(1000, 10))];
+    ctx.dir.writeJson(file, [r1, r2, r3]);
+    await ctx.engine.ingest(ctx.dir.options);
+    const d1 = say('api_req_deleted', T0 + 9000, anthropic(500, 5));
+    ctx.dir.replaceJson(file, [r1, d1]);
+    await ctx.engine.ingest(ctx.dir.options);
+    ctx.dir.replaceJson(file, [r1, d1, r4]);
+    await ctx.engine.ingest(ctx.dir.options);
+    // r5 (400, 4) is made, then a restore to r1 deletes d1, r4 and r5 before our next read: Roo's total is r4 + r5.
+    ctx.dir.replaceJson(file, [r1, say('api_req_deleted', T0 + 30_000, anthropic(1400, 14))]);
+    await ctx.engine.ingest(ctx.dir.options);
+    const t = agentTotals(ctx.engine, 'roo');
+    assert.deepEqual([t.input, t.output], [2000, 20]);
   });
 
   test("the file missing during Roo's save is read later; what it counted stays counted", async () => {
