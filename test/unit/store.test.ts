@@ -55,7 +55,7 @@ describe('state migrations', () => {
     const db = new SQL.Database();
     try {
       assert.throws(() => migrate(db, readMigrations(base), new MemoryLogger()), /migration 9_broken failed: .*syntax error/);
-      assert.deepEqual(db.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2], [3], [4], [5]]);
+      assert.deepEqual(db.exec('SELECT version FROM schema_migrations ORDER BY version')[0]!.values, [[1], [2], [3], [4], [5], [6]]);
       assert.equal(tableExists(db, 'half'), false);
       assert.equal(db.exec("SELECT 1 FROM meta WHERE key = 'marker'").length, 0);
     } finally {
