@@ -72,6 +72,7 @@ export class EventWriter {
     const grp = record.alias ? hash64(record.alias.group) : undefined;
     const counted = this.ctx.index.findRequest(req, record.ts);
     if (counted) {
+      if (grp && this.copyOfAnother(record, counted, grp)) return;
       this.writeRepeat(record, this.read(counted), grp);
       return;
     }
@@ -79,6 +80,22 @@ export class EventWriter {
     if (group && this.writeAliasCopy(record, group)) return;
     this.insert(record, req, grp);
     this.counts.requests++;
+  }
+
+  /**
+   * A request counted before its group was known (an OpenCode message read while it streamed) whose
+   * group another request already holds, as copies only: it was a copy all along (a fork's copy read
+   * first), so it is withdrawn and the group's request stays counted once.
+   */
+  private copyOfAnother(record: UsageRecord, counted: RowRef, grp: Hash64): boolean {
+    if (record.alias?.primary !== false) return false;
+    const holder = this.ctx.index.findGroup(grp, record.ts, record.alias.since);
+    if (!holder || holder.primary || (holder.month === counted.month && holder.id === counted.id)) return false;
+    const snapshot = this.read(counted);
+    if (sameHash(grp, snapshot.grp)) return false;
+    this.withdraw(snapshot);
+    this.counts.retracted++;
+    return true;
   }
 
   /** True when the alias rule settled the record; false when it is a new request to count. */

@@ -136,6 +136,22 @@ describe('OpenCode', () => {
     assert.deepEqual([totals().requests, totals().input, totals().output], [1, 100, 5]);
   });
 
+  test("legacy store: a fork's copy read before its original, which was read while it streamed, counts once (as Rebuild Marts says)", async () => {
+    const legacy = (session: string, id: string, data: string) => ctx.dir.writeText(path.join(ctx.dir.opencodeData, 'storage', 'message', session, `${id}.json`), data);
+    const streaming = JSON.parse(messageData(T0, { input: 100, output: 5 })) as { time: Record<string, number> };
+    delete streaming.time.completed;
+    legacy('ses_b_original', 'msg_a', JSON.stringify({ ...streaming, id: 'msg_a', sessionID: 'ses_b_original' }));
+    await ctx.engine.ingest(ctx.dir.options);
+    // It finishes, and the session is forked: session ids descend, so the fork's folder is listed first.
+    legacy('ses_b_original', 'msg_a', messageData(T0, { input: 100, output: 5 }, { id: 'msg_a', sessionID: 'ses_b_original' }));
+    legacy('ses_a_fork', 'msg_z', messageData(T0, { input: 100, output: 5 }, { id: 'msg_z', sessionID: 'ses_a_fork' }));
+    await ctx.engine.ingest(ctx.dir.options);
+    await ctx.engine.ingest(ctx.dir.options);
+    assert.deepEqual([totals().requests, totals().input], [1, 100]);
+    ctx.engine.rebuildMarts();
+    assert.deepEqual([totals().requests, totals().input], [1, 100]);
+  });
+
   test('a row whose data is not JSON is said once and left out; the others count', async () => {
     upsertMessage(db, 'msg_1', T0, T0, { input: 100, output: 5 });
     db.run(`INSERT INTO message VALUES ('msg_bad', 'ses_1', 1, ${T0 + 5000}, '{"role":"assist')`); // read again by every later pass
