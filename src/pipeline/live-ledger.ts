@@ -66,6 +66,7 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   private lastReport: IngestReport | undefined;
   private lastFullReport: IngestReport | undefined;
   private paused = false;
+  private lastFailure: string | undefined;
   private readonly watcher: TranscriptWatcher;
 
   constructor(private readonly options: LiveLedgerOptions) {
@@ -201,16 +202,18 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   private async open(): Promise<void> {
     claimLedgerFolder(this.location.dir);
     const writer = this.lock.tryAcquire();
-    this.engineValue?.close();
-    this.engineValue = undefined;
+    let opened: LedgerEngine;
     try {
-      this.engineValue = await LedgerEngine.open({ location: this.location, timeZone: this.options.timeZone, log: this.options.log, readOnly: !writer });
+      opened = await LedgerEngine.open({ location: this.location, timeZone: this.options.timeZone, log: this.options.log, readOnly: !writer });
     } catch (error) {
-      // A window that cannot open the ledger must not keep others from updating it.
+      // A window that cannot open the ledger must not keep others from updating it; a reading
+      // window that failed to take over keeps showing what it read.
       if (writer) this.lock.release();
       throw error;
     }
-    if (writer) this.engineValue.refreshMarts();
+    this.engineValue?.close();
+    this.engineValue = opened;
+    if (writer) opened.refreshMarts();
     this.setRole(writer ? 'writer' : 'reader');
     if (!writer) this.options.log.info(`${this.lock.owner() ?? 'another window'} is updating the ledger; this one reads it`);
   }
@@ -247,10 +250,23 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
   }
 
 
-  /** Runs ledger work one piece at a time; a failure is logged once here and never rejects the queue. */
+  /**
+   * Runs ledger work one piece at a time; a failure is logged once here and never rejects the
+   * queue. The same failure again, before any work succeeds, is not logged again (a takeover
+   * retried at every lock check would repeat it every 5 s).
+   */
   private enqueue<T>(work: () => Promise<T>, what = 'ledger update'): Promise<T> {
     const next = this.running.then(work, work);
-    this.running = next.catch((error) => this.options.log.error(`${what} failed: ${(error as Error).message}`));
+    this.running = next.then(
+      () => {
+        this.lastFailure = undefined;
+      },
+      (error) => {
+        const message = `${what} failed: ${(error as Error).message}`;
+        if (message !== this.lastFailure) this.options.log.error(message);
+        this.lastFailure = message;
+      },
+    );
     return next;
   }
 

@@ -57,3 +57,32 @@ test('a window that cannot open the ledger lets another window update it: its wr
   }
   assert.ok(!fs.existsSync(path.join(ledgerDir, LOCK_FILE)));
 });
+
+// Production timings: the lock is checked every 5 s. About 14 s.
+test('a reading window that cannot take over (the ledger became unreadable to it) keeps what it showed and says so once, not at every lock check', async () => {
+  const dir = new TranscriptDir();
+  const ledgerDir = tempLedgerDir();
+  const writerLog = new MemoryLogger();
+  const readerLog = new MemoryLogger();
+  const writer = new LiveLedger({ ledgerDir, timeZone: 'UTC', log: writerLog, ingest: { roots: dir.roots } });
+  const reader = new LiveLedger({ ledgerDir, timeZone: 'UTC', log: readerLog, ingest: { roots: dir.roots } });
+  const hold = setInterval(() => undefined, 1_000);
+  try {
+    await writer.start();
+    await reader.start();
+    assert.equal(reader.role, 'reader');
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the writer's save is done
+    const manifestFile = path.join(ledgerDir, MANIFEST_FILE);
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestFile, 'utf8')), version: 99 }));
+    await writer.dispose(); // its lock goes: the reader tries to take over at each check
+    await new Promise((resolve) => setTimeout(resolve, 2 * LOCK_RENEW_MS + 3_000));
+    assert.equal(reader.role, 'reader');
+    assert.ok(reader.engine, 'it still answers with what it read');
+    assert.equal(readerLog.lines.filter((l) => l.startsWith('error') && l.includes('newer Agent Ledger')).length, 1, readerLog.lines.join('\n'));
+    assert.ok(!fs.existsSync(path.join(ledgerDir, LOCK_FILE)), 'no lock is kept by the failed attempts');
+  } finally {
+    clearInterval(hold);
+    await reader.dispose();
+    dir.dispose();
+  }
+});
