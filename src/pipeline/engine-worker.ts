@@ -26,7 +26,12 @@ type Handlers = { [K in RequestType]: (args: EngineRequests[K]['args']) => Promi
 const handlers: Handlers = {
   status: ({ workspaceFolders }) =>
     live?.engine
-      ? { ...statusSnapshot(live.engine.readers, workspaceFolders), ...(live.readingPaused ? { readingPaused: true } : {}), ...(live.foldersNotFound ? { noFolders: true } : {}) }
+      ? {
+        ...statusSnapshot(live.engine.readers, workspaceFolders),
+        ...(live.readingPaused ? { readingPaused: true } : {}),
+        ...(live.foldersNotFound ? { noFolders: true } : {}),
+        ...(live.awaitingFirstSave ? { awaitingFirstSave: true } : {}),
+      }
       : undefined,
   panel: ({ filter }) => {
     if (!live?.engine) return undefined;

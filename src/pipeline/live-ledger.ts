@@ -91,6 +91,14 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
     return this.lastReport;
   }
 
+  /**
+   * A reading window before the updating window's first save: the ledger it reads is still empty,
+   * so its figures would say $0.00 while the other window is reading the transcripts.
+   */
+  get awaitingFirstSave(): boolean {
+    return this.roleValue === 'reader' && this.engineValue !== undefined && this.engineValue.ledger.generation === 0;
+  }
+
   /** The folders the last full read looked in, when none of them exists: where to point a user who sees nothing. */
   get foldersNotFound(): string[] | undefined {
     const report = this.lastFullReport;

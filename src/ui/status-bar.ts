@@ -47,6 +47,16 @@ export class SpendStatusBar implements vscode.Disposable {
     this.item.backgroundColor = undefined;
   }
 
+  /** A reading window before the updating window has saved anything: not "$0.00", which would be wrong. */
+  showAwaitingFirstSave(): void {
+    const message = 'Another VS Code window is reading your transcripts for the first time; this window shows the figures once that window has saved them.';
+    this.item.text = '$(sync~spin) Agent Ledger';
+    this.item.tooltip = message;
+    this.item.accessibilityInformation = { label: message };
+    this.item.command = CommandId.ShowLog;
+    this.item.backgroundColor = undefined;
+  }
+
   showError(message: string): void {
     this.item.text = '$(warning) Agent Ledger';
     this.item.tooltip = `${message} — click to open the log`;
@@ -56,7 +66,12 @@ export class SpendStatusBar implements vscode.Disposable {
   }
 
   /** Today's spend, and the tightest quota window when `limits` has one (coloured by its pace). */
-  showSpend(snapshot: StatusSnapshot, { shows, budget, limits, reading }: SpendView): void {
+  showSpend(snapshot: StatusSnapshot, view: SpendView): void {
+    if (snapshot.awaitingFirstSave) {
+      this.showAwaitingFirstSave();
+      return;
+    }
+    const { shows, budget, limits, reading } = view;
     this.item.text = statusText(snapshot, shows) + limitStatusSuffix(limits) + (snapshot.readingPaused ? ' $(debug-pause)' : '');
     this.item.accessibilityInformation = { label: `${spokenStatus(snapshot, shows, budget, limitSpoken(limits))}; activate to open the cost panel` };
     const time = (ms: number) => new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });

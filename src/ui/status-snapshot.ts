@@ -21,6 +21,8 @@ export interface StatusSnapshot {
   readingPaused?: boolean;
   /** No agent's folder exists where Agent Ledger looks (the panel lists them). */
   noFolders?: boolean;
+  /** Another window is reading the transcripts for the first time; nothing is saved yet to show. */
+  awaitingFirstSave?: boolean;
 }
 
 /** Whether a project path lies in one of the workspace folders. */

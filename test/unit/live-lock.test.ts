@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { MemoryLogger } from '../../src/core/log';
 import { LiveLedger } from '../../src/pipeline/live-ledger';
-import { LOCK_FILE, MANIFEST_FILE } from '../../src/store/ledger-layout';
+import { claimLedgerFolder, LOCK_FILE, MANIFEST_FILE } from '../../src/store/ledger-layout';
 import { LOCK_RENEW_MS } from '../../src/store/writer-lock';
-import { tempLedgerDir } from '../fixtures/engine-harness';
+import { memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
+import { claudeAssistant } from '../fixtures/transcript-lines';
 
 // Production timings: the lock is renewed every 5 s. About 5 s.
 test('a writer whose lock another window took over (after a sleep, say) steps down to reading at its next renewal', async () => {
@@ -80,6 +81,33 @@ test('a reading window that cannot take over (the ledger became unreadable to it
     assert.ok(reader.engine, 'it still answers with what it read');
     assert.equal(readerLog.lines.filter((l) => l.startsWith('error') && l.includes('newer Agent Ledger')).length, 1, readerLog.lines.join('\n'));
     assert.ok(!fs.existsSync(path.join(ledgerDir, LOCK_FILE)), 'no lock is kept by the failed attempts');
+  } finally {
+    clearInterval(hold);
+    await reader.dispose();
+    dir.dispose();
+  }
+});
+
+test('a reading window opened before the updating window first saved says it waits for that save, not "$0.00"; the save ends the wait', async () => {
+  const dir = new TranscriptDir();
+  const ledgerDir = tempLedgerDir();
+  claimLedgerFolder(ledgerDir);
+  // Another window holds the lock and is still in its first read: nothing saved yet.
+  fs.writeFileSync(path.join(ledgerDir, LOCK_FILE), JSON.stringify({ token: 'another-window', pid: process.pid, host: os.hostname(), heartbeat: Date.now(), holder: 'another VS Code window' }));
+  const reader = new LiveLedger({ ledgerDir, timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
+  const hold = setInterval(() => undefined, 1_000);
+  try {
+    await reader.start();
+    assert.equal(reader.role, 'reader');
+    assert.equal(reader.awaitingFirstSave, true);
+    // That window's first save.
+    dir.write(dir.claudePath('-w/s.jsonl'), [claudeAssistant({ messageId: 'm', requestId: 'r', ts: '2026-11-20T10:00:00.000Z', output: 7 })]);
+    const { engine } = await memoryEngine(ledgerDir);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    engine.close();
+    await once(reader, 'changed', { signal: AbortSignal.timeout(3_000) }); // the manifest watcher's reload
+    assert.equal(reader.awaitingFirstSave, false);
   } finally {
     clearInterval(hold);
     await reader.dispose();
