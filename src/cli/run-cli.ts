@@ -7,6 +7,7 @@ import { UnreadableLedgerError } from '../store/ledger-files';
 import { WriterLock } from '../store/writer-lock';
 import type { IngestReport } from '../pipeline/ingest';
 import { statusLineAgent } from '../normalizers/registry';
+import { missingRoots } from '../sources/roots';
 import { isPriced, listPrices } from '../pricing/cost';
 import { displayModel, toCcusageReport } from '../readers/ccusage-format';
 import type { ReportFilter } from '../readers/types';
@@ -139,13 +140,6 @@ async function dispatch(engine: LedgerEngine, options: CliOptions, log: Logger):
   }
 }
 
-/** A folder given on the command line that does not exist is most likely a typo: said, not skipped silently. */
-function warnMissingDirs(options: CliOptions, log: Logger): void {
-  for (const [agent, dirs] of Object.entries(options.dirs)) {
-    for (const dir of dirs ?? []) if (!fs.existsSync(dir)) log.warn(`${dir} (given by --${agent}-dir) does not exist`);
-  }
-}
-
 async function ingestOrFail(engine: LedgerEngine, options: CliOptions, log: Logger, explicit: boolean): Promise<IngestReport> {
   // Agents given a folder are read from it alone; when any folder is given, only those agents;
   // else only the agent named by --agent, when one is.
@@ -156,7 +150,7 @@ async function ingestOrFail(engine: LedgerEngine, options: CliOptions, log: Logg
   if (report.files === 0 && (explicit || !hasData)) {
     throw new UsageError(`no transcripts found (looked in ${[...new Set(report.roots.map((r) => r.dir))].join(', ')})`);
   }
-  warnMissingDirs(options, log);
+  for (const { agent, root } of missingRoots(options.dirs)) log.warn(`${root} (given by --${agent}-dir) does not exist`);
   return report;
 }
 

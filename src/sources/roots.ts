@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AgentId } from '../core/usage';
@@ -32,6 +33,14 @@ export function expandHome(dir: string, home = os.homedir()): string {
   if (dir === '~') return home;
   if (dir.startsWith('~/') || dir.startsWith('~\\')) return path.join(home, dir.slice(2));
   return dir;
+}
+
+/**
+ * The folders a user named (`--<agent>-dir`, the `extraRoots` setting) that do not exist, as they
+ * would be read (`~` expanded): a mistyped one would otherwise read nothing without a word.
+ */
+export function missingRoots(byAgent: Readonly<Record<AgentId, readonly string[] | undefined>>): { agent: AgentId; root: string }[] {
+  return Object.entries(byAgent).flatMap(([agent, roots]) => (roots ?? []).filter((root) => !fs.existsSync(expandHome(root.trim()))).map((root) => ({ agent, root })));
 }
 
 function splitList(value: string): string[] {

@@ -1,12 +1,10 @@
 /** Checks of settings whose mistakes would otherwise go unnoticed. No `vscode` import: unit-tested in Node. */
-import * as fs from 'node:fs';
 import type { AgentId } from '../core/usage';
-import { expandHome } from '../sources/roots';
+import { missingRoots } from '../sources/roots';
 
-/** One warning per `extraRoots` folder that does not exist: a mistyped one would read nothing without a word. */
-export function missingRootWarnings(section: string, extraRoots: Record<AgentId, readonly string[]>, exists = fs.existsSync): string[] {
-  return Object.entries(extraRoots).flatMap(([agent, roots]) =>
-    roots.filter((root) => !exists(expandHome(root.trim()))).map((root) => `${section}.${agent}.extraRoots: "${root}" does not exist; it is read once it does`));
+/** One warning per `extraRoots` folder that does not exist. */
+export function missingRootWarnings(section: string, extraRoots: Record<AgentId, readonly string[]>): string[] {
+  return missingRoots(extraRoots).map(({ agent, root }) => `${section}.${agent}.extraRoots: "${root}" does not exist; it is read once it does`);
 }
 
 /** The critical level is never below the warning level: a setting that puts it there is said, and raised to it. */
