@@ -32,37 +32,35 @@ export class SpendStatusBar implements vscode.Disposable {
   }
 
   showLoading(): void {
-    this.item.text = '$(sync~spin) Agent Ledger';
-    this.item.tooltip = 'Agent Ledger is opening its database…';
-    this.item.accessibilityInformation = { label: 'Agent Ledger is opening its database' };
-    this.item.command = CommandId.ShowLog;
-    this.item.backgroundColor = undefined;
+    this.showState('$(sync~spin) Agent Ledger', 'Agent Ledger is opening its database…', 'Agent Ledger is opening its database', CommandId.ShowLog);
   }
 
   showIndexing(percent: number): void {
-    this.item.text = `$(sync~spin) Agent Ledger ${percent}%`;
-    this.item.tooltip = 'Agent Ledger is reading your transcripts for the first time. Click to cancel; what was read is kept, and Refresh Now reads the rest.';
-    this.item.accessibilityInformation = { label: `Agent Ledger is reading your transcripts for the first time, ${percent}% done; activate to cancel` };
-    this.item.command = CommandId.CancelIndexing;
-    this.item.backgroundColor = undefined;
+    this.showState(
+      `$(sync~spin) Agent Ledger ${percent}%`,
+      'Agent Ledger is reading your transcripts for the first time. Click to cancel; what was read is kept, and Refresh Now reads the rest.',
+      `Agent Ledger is reading your transcripts for the first time, ${percent}% done; activate to cancel`,
+      CommandId.CancelIndexing,
+    );
   }
 
   /** A reading window before the updating window has saved anything: not "$0.00", which would be wrong. */
   showAwaitingFirstSave(): void {
     const message = 'Another VS Code window is reading your transcripts for the first time; this window shows the figures once that window has saved them.';
-    this.item.text = '$(sync~spin) Agent Ledger';
-    this.item.tooltip = message;
-    this.item.accessibilityInformation = { label: message };
-    this.item.command = CommandId.ShowLog;
-    this.item.backgroundColor = undefined;
+    this.showState('$(sync~spin) Agent Ledger', message, message, CommandId.ShowLog);
   }
 
   showError(message: string): void {
-    this.item.text = '$(warning) Agent Ledger';
-    this.item.tooltip = `${message} — click to open the log`;
-    this.item.accessibilityInformation = { label: `${message}; activate to open the log` };
-    this.item.command = CommandId.ShowLog;
-    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    this.showState('$(warning) Agent Ledger', `${message} — click to open the log`, `${message}; activate to open the log`, CommandId.ShowLog, 'statusBarItem.errorBackground');
+  }
+
+  /** Any state but the spend: plain text, a tooltip, what a screen reader says, the command a click runs. */
+  private showState(text: string, tooltip: string, spoken: string, command: string, background?: string): void {
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: spoken };
+    this.item.command = command;
+    this.item.backgroundColor = background ? new vscode.ThemeColor(background) : undefined;
   }
 
   /** Today's spend, and the tightest quota window when `limits` has one (coloured by its pace). */
