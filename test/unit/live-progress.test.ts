@@ -9,13 +9,30 @@ import { claudeAssistant } from '../fixtures/transcript-lines';
 
 const T = '2026-11-20T10:00:00.000Z';
 
+/** A folder of `count` sessions, each one reply of one output token. */
+function oneReplySessions(count: number): TranscriptDir {
+  const dir = new TranscriptDir();
+  for (let i = 0; i < count; i++) {
+    dir.write(dir.claudePath(`-w-app/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: T, output: 1 })]);
+  }
+  return dir;
+}
+
+/** A writer over `dir` whose first read the user cancels once `at` files are read. */
+async function cancelledFirstRead(dir: TranscriptDir, at: number): Promise<LiveLedger> {
+  const live = new LiveLedger({ ledgerDir: tempLedgerDir(), timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
+  const cancel = new AbortController();
+  live.on('progress', (p) => {
+    if (p && p.filesDone >= at) cancel.abort();
+  });
+  await live.start(cancel.signal);
+  return live;
+}
+
 // The host shows progress as "indexing" in the status bar: only the first indexing may report it,
 // or every later rescan (each 30 s) would replace today's spend with a spinner.
 test('progress is reported for the first indexing only, once per whole percent, then never for later reads', async () => {
-  const dir = new TranscriptDir();
-  for (let i = 0; i < 250; i++) {
-    dir.write(dir.claudePath(`-w-app/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: T, output: 1 })]);
-  }
+  const dir = oneReplySessions(250);
   const live = new LiveLedger({ ledgerDir: tempLedgerDir(), timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
   const events: (IngestProgress | undefined)[] = [];
   live.on('progress', (p) => events.push(p));
@@ -40,19 +57,11 @@ test('progress is reported for the first indexing only, once per whole percent, 
 
 // Production timings: the writer's safety-net rescan runs every 30 s. About 32 s.
 test('a cancelled first read stays cancelled: the 30 s rescan does not read the rest, changed files are still read, Refresh Now reads the rest', async () => {
-  const dir = new TranscriptDir();
-  for (let i = 0; i < 200; i++) {
-    dir.write(dir.claudePath(`-w-app/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: T, output: 1 })]);
-  }
-  const live = new LiveLedger({ ledgerDir: tempLedgerDir(), timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
-  const cancel = new AbortController();
-  live.on('progress', (p) => {
-    if (p && p.filesDone >= 20) cancel.abort();
-  });
-  const outputTokens = () => eventTotals(live.engine!).output;
+  const dir = oneReplySessions(200);
   const hold = setInterval(() => undefined, 1_000); // the ledger's timers never hold a process open; this test must
+  const live = await cancelledFirstRead(dir, 20);
+  const outputTokens = () => eventTotals(live.engine!).output;
   try {
-    await live.start(cancel.signal);
     const read = outputTokens();
     assert.ok(read >= 20 && read < 200, `the read stopped part-way (${read} of 200 files)`);
     assert.equal(live.readingPaused, true);
@@ -94,18 +103,10 @@ test('with no agent folder where it looks, the writer says which folders it look
 });
 
 test('after a cancelled first read, a change of settings (what to read) reads everything: the user asked for more', async () => {
-  const dir = new TranscriptDir();
-  for (let i = 0; i < 100; i++) {
-    dir.write(dir.claudePath(`-w-app/s${i}.jsonl`), [claudeAssistant({ messageId: `m${i}`, requestId: `r${i}`, ts: T, output: 1 })]);
-  }
-  const live = new LiveLedger({ ledgerDir: tempLedgerDir(), timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
-  const cancel = new AbortController();
-  live.on('progress', (p) => {
-    if (p && p.filesDone >= 10) cancel.abort();
-  });
+  const dir = oneReplySessions(100);
   const hold = setInterval(() => undefined, 1_000);
+  const live = await cancelledFirstRead(dir, 10);
   try {
-    await live.start(cancel.signal);
     assert.equal(live.readingPaused, true);
     live.reconfigure({ roots: dir.roots });
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // the 75 ms debounce, then the read
