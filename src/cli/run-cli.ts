@@ -116,7 +116,12 @@ function save(engine: LedgerEngine, location: LedgerLocation): void {
 async function dispatch(engine: LedgerEngine, options: CliOptions, log: Logger): Promise<string> {
   if (options.command === 'ingest') return describeIngest(await ingestOrFail(engine, options, log, true));
   if (options.command === 'rebuild-marts') {
-    const report = engine.rebuildMarts();
+    let report = engine.rebuildMarts();
+    if (report.sourcesToReread) {
+      // A damaged month was restored to its previous version: the transcripts bring back the rest.
+      await ingestOrFail(engine, options, log, false);
+      report = engine.rebuildMarts();
+    }
     return `rebuilt the marts from ${report.rows} events up to event ${report.watermark} (${report.repricedEvents} events re-priced) in ${report.seconds.toFixed(2)} s`;
   }
   if (options.command === 'prices') return prices(engine, options.json);

@@ -25,6 +25,12 @@ export interface EngineOptions {
 export interface RebuildReport extends MartRefresh {
   repricedEvents: number;
   seconds: number;
+  /**
+   * A damaged month met on the way was restored to its previous version: every transcript is now
+   * marked to be read again (saved with the rebuild), so that the next ingest brings back what the
+   * damaged file held. The caller should ingest now and rebuild once more.
+   */
+  sourcesToReread: boolean;
 }
 
 /** Rebuild Marts' progress: months read (each priced again and summed). */
@@ -113,7 +119,10 @@ export class LedgerEngine {
     });
     recordPriceVersion(this.ledger, priceTableVersion);
     this.dirty = true;
-    return { ...result, repricedEvents: result.repriced ?? 0, seconds: (performance.now() - started) / 1000 };
+    // The marts just built already count a restored month as restored; what it lost comes back by reading again.
+    this.ledger.recovery.rebuildMarts = false;
+    const sourcesToReread = this.applyRecovery();
+    return { ...result, repricedEvents: result.repriced ?? 0, seconds: (performance.now() - started) / 1000, sourcesToReread };
   }
 
   /**

@@ -167,7 +167,11 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
       if (this.roleValue !== 'writer' || !engine) {
         return { ok: false, reason: `${this.lock.owner() ?? 'another VS Code window'} owns the ledger; run Rebuild Marts there` };
       }
-      const report = engine.rebuildMarts(onProgress);
+      let report = engine.rebuildMarts(onProgress);
+      if (report.sourcesToReread) {
+        await this.ingestNow(undefined);
+        report = engine.rebuildMarts(onProgress);
+      }
       this.saveNow();
       this.emit('changed');
       return { ok: true, report };

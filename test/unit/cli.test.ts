@@ -6,6 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { MemoryLogger } from '../../src/core/log';
 import { Ledger } from '../../src/store/ledger';
+import { BACKUP_DIR, MANIFEST_FILE } from '../../src/store/ledger-layout';
+import { readManifest } from '../../src/store/manifest';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant, claudeUser, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
 
@@ -565,6 +567,41 @@ describe('--db that cannot be used: exit 1 with one clear line', () => {
     const line = oneLineFailure(await cli(['--db', dbPath, 'daily', ...roots()]));
     assert.ok(line.includes(dbPath) || line.includes(file), `names the path: ${line}`);
     assert.equal(fs.readFileSync(file, 'utf8'), 'not a folder');
+  });
+});
+
+describe('rebuild-marts meeting a damaged month', () => {
+  test('reads the transcripts again before it reports and saves: nothing the damaged file held is lost', async () => {
+    const base = new TranscriptDir('agent-ledger-cli-rebuild-');
+    const db = path.join(base.base, 'ledger');
+    const env = { CLAUDE_CONFIG_DIR: base.claudeRoot };
+    const request = (day: string, id: string, input: number) =>
+      base.write(base.claudePath(`-w/${id}.jsonl`), [claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts: `2026-${day}T10:00:00Z`, input, output: 10 })]);
+    try {
+      request('01-10', 'a', 100);
+      assert.equal((await cli(['--db', db, 'ingest'], env)).code, 0);
+      request('01-11', 'b', 200);
+      request('02-03', 'c', 300);
+      assert.equal((await cli(['--db', db, 'ingest'], env)).code, 0); // January's second version
+      const before = await cli(['--db', db, 'daily', '--json', '--no-ingest'], env);
+      const manifest = readManifest(path.join(db, MANIFEST_FILE));
+      assert.ok(manifest.ok);
+      const january = manifest.manifest.months['2026-01']!;
+      const newest = path.join(db, january.tail?.name ?? january.name);
+      const bytes = fs.readFileSync(newest);
+      bytes.fill(0x5a, bytes.length >> 1, Math.min(bytes.length, (bytes.length >> 1) + 4096));
+      fs.writeFileSync(newest, bytes);
+      fs.rmSync(path.join(db, BACKUP_DIR, `${path.basename(newest)}.gz`), { force: true });
+
+      const rebuilt = await cli(['--db', db, 'rebuild-marts'], env);
+      assert.equal(rebuilt.code, 0, rebuilt.stderr);
+      assert.match(rebuilt.stdout, /^rebuilt the marts from 3 events/);
+      assert.match(rebuilt.stderr, /is damaged/);
+      const after = await cli(['--db', db, 'daily', '--json', '--no-ingest'], env);
+      assert.deepEqual(JSON.parse(after.stdout), JSON.parse(before.stdout), 'every day as before, from what rebuild-marts saved');
+    } finally {
+      base.dispose();
+    }
   });
 });
 

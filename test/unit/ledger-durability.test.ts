@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { MemoryLogger } from '../../src/core/log';
 import type { LedgerEngine } from '../../src/pipeline/engine';
+import { LiveLedger } from '../../src/pipeline/live-ledger';
 import { BACKUP_DIR, MANIFEST_FILE } from '../../src/store/ledger-layout';
 import { readManifest, type Manifest, type MonthEntry } from '../../src/store/manifest';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
@@ -153,6 +155,70 @@ describe('a damaged month without its twin', () => {
       engine = (await memoryEngine(ledger)).engine;
       engine.rebuildMarts(); // from the month's events, not only the saved marts
       assert.deepEqual(daily(engine), firstSave, 'the restored month was saved, and survives a restart');
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+});
+
+describe('a damaged month met by Rebuild Marts', () => {
+  /** January saved twice and February once, from transcripts that remain; January's newest file then damaged, with no twin. */
+  async function damagedJanuary(): Promise<{ dir: TranscriptDir; ledger: string; before: ReturnType<typeof daily>; january: string }> {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    const { engine } = await memoryEngine(ledger);
+    const request = (day: string, id: string, input: number) =>
+      dir.write(dir.claudePath(`-w/${id}.jsonl`), [claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts: `2026-${day}T10:00:00Z`, input, output: 10 })]);
+    request('01-10', 'a', 100);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    request('01-11', 'b', 200);
+    request('02-03', 'c', 300);
+    await engine.ingest({ roots: dir.roots });
+    engine.save(); // January again, after its first version
+    const before = daily(engine);
+    engine.close();
+    const january = newestFile(committedManifest(ledger).months['2026-01']!);
+    damage(path.join(ledger, january));
+    fs.rmSync(path.join(ledger, BACKUP_DIR, `${january}.gz`), { force: true });
+    return { dir, ledger, before, january };
+  }
+
+  test('has the transcripts it lost read again, even when the process ends right after the rebuild\'s save', async () => {
+    const { dir, ledger, before, january } = await damagedJanuary();
+    const reopened = await memoryEngine(ledger);
+    let engine = reopened.engine;
+    try {
+      const report = engine.rebuildMarts(); // the first to read January since the damage
+      assert.equal(report.sourcesToReread, true, 'the rebuild says the transcripts are to be read again');
+      engine.save();
+      assert.ok(reopened.log.lines.some((l) => l.includes(`${january} is damaged`)), reopened.log.lines.join('\n'));
+      engine.close();
+      engine = (await memoryEngine(ledger)).engine;
+      await engine.ingest({ roots: dir.roots });
+      assert.deepEqual(daily(engine), before, 'the next run read January\'s lost request again');
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+
+  test('in the editor: the writer reads them again before it reports the rebuild and saves it', async () => {
+    const { dir, ledger, before } = await damagedJanuary();
+    const live = new LiveLedger({ ledgerDir: ledger, timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
+    try {
+      await live.start();
+      assert.equal(live.role, 'writer');
+      const outcome = await live.rebuildMarts();
+      assert.ok(outcome.ok, 'the rebuild succeeded');
+      assert.equal(outcome.report.rows, 3, 'and was made from all three requests');
+    } finally {
+      await live.dispose();
+    }
+    const { engine } = await memoryEngine(ledger, { readOnly: true });
+    try {
+      assert.deepEqual(daily(engine), before, 'what the window saved holds every day');
     } finally {
       engine.close();
       dir.dispose();
