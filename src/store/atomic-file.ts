@@ -13,7 +13,7 @@ const TEMP_MARK = '.tmp-';
 export function writeFileAtomic(file: string, bytes: Uint8Array, options: { sync?: boolean; syncFolder?: boolean } = {}): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
-  const temp = `${file}${TEMP_MARK}${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const temp = tempSibling(file, `${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   try {
     writeWhole(temp, bytes, options.sync ?? true);
     fs.renameSync(temp, file);
@@ -51,6 +51,11 @@ export function syncDirectory(dir: string): void {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** A temporary file beside `file`, named so that `removeTempFiles` removes it if a kill leaves it. */
+export function tempSibling(file: string, tag: string): string {
+  return `${file}${TEMP_MARK}${tag}`;
 }
 
 /** Removes temporary files a killed save left behind in `dir`; returns how many. */

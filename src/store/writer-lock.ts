@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { nodeCrypto } from '../core/lazy-builtins';
+import { tempSibling } from './atomic-file';
 
 interface LockContent {
   token: string;
@@ -38,13 +39,9 @@ export class WriterLock {
     if (this.held()) return this.heartbeat(now);
     const current = this.read();
     if (current && !this.isStale(current, now)) return false;
-    if (current) this.takeOver(current);
-    try {
-      fs.writeFileSync(this.file, JSON.stringify(this.content(now)), { flag: 'wx' });
-    } catch {
-      return false; // another process created it first
-    }
-    if (!this.held()) return false;
+    if (current) this.takeOver(current.token);
+    else if (this.unreadableSince(now) > this.staleMs) this.takeOver(undefined);
+    if (!this.create(now) || !this.held()) return false;
     this.startRenewing();
     return true;
   }
@@ -63,7 +60,7 @@ export class WriterLock {
   /** Renews the heartbeat; false when the lock is no longer ours. */
   heartbeat(now = Date.now()): boolean {
     if (!this.held()) return false;
-    const temp = `${this.file}.${this.token}`;
+    const temp = tempSibling(this.file, this.token);
     fs.writeFileSync(temp, JSON.stringify(this.content(now)));
     fs.renameSync(temp, this.file);
     return true;
@@ -73,6 +70,49 @@ export class WriterLock {
     clearInterval(this.timer);
     this.timer = undefined;
     if (this.held()) fs.rmSync(this.file, { force: true });
+  }
+
+  /**
+   * Creates the lock whole or not at all: written beside it, then linked into place (a link fails
+   * if the lock exists, like an exclusive create). A lock written in place could be left partly
+   * written by a full disk or a kill, and no one could take over a lock no one can read. False
+   * when another process created it first (or it cannot be written).
+   */
+  private create(now: number): boolean {
+    const temp = tempSibling(this.file, this.token);
+    try {
+      fs.writeFileSync(temp, JSON.stringify(this.content(now)));
+      fs.linkSync(temp, this.file);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A file system without hard links: the exclusive create it has.
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') return this.createInPlace(now);
+      return false;
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
+  }
+
+  private createInPlace(now: number): boolean {
+    try {
+      fs.writeFileSync(this.file, JSON.stringify(this.content(now)), { flag: 'wx' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * How long a lock that exists but cannot be read (left partly written by an older version) has
+   * been unchanged; 0 when there is none. Once that passes the stale time it is taken over.
+   */
+  private unreadableSince(now: number): number {
+    try {
+      return now - fs.statSync(this.file).mtimeMs;
+    } catch {
+      return 0;
+    }
   }
 
   private startRenewing(): void {
@@ -111,11 +151,12 @@ export class WriterLock {
 
   /**
    * Moves the stale lock aside (a rename is atomic: of two processes racing, one moves it). If
-   * what was moved is not the stale lock but a fresh one another process just wrote, it is put
-   * back, so that the creation below fails and that process keeps the lock.
+   * what was moved is not the stale lock (its token, or undefined for an unreadable one) but a
+   * fresh one another process just wrote, it is put back, so that the creation below fails and
+   * that process keeps the lock.
    */
-  private takeOver(stale: LockContent): void {
-    const aside = `${this.file}.stale-${this.token}`;
+  private takeOver(staleToken: string | undefined): void {
+    const aside = tempSibling(this.file, `stale-${this.token}`);
     try {
       fs.renameSync(this.file, aside);
     } catch {
@@ -123,7 +164,7 @@ export class WriterLock {
     }
     try {
       const moved = JSON.parse(fs.readFileSync(aside, 'utf8')) as LockContent;
-      if (moved.token !== stale.token) fs.linkSync(aside, this.file);
+      if (moved.token !== staleToken) fs.linkSync(aside, this.file);
     } catch {
       // unreadable or already restored: the exclusive create below decides
     }
