@@ -52,10 +52,13 @@ async function runLocked(location: LedgerLocation, options: CliOptions, mustWrit
     log.warn(`${owner} is updating the ledger; showing its last save`);
   }
   try {
-    const engine = await openEngine(location, options, log, !writer);
+    const engine = await openEngine(location, log, !writer);
     try {
-      const output = await dispatch(engine, { ...options, ingest: options.ingest && writer }, log);
-      if (writer) save(engine, location);
+      const persist = () => {
+        if (writer) save(engine, location);
+      };
+      const output = await dispatch(engine, { ...options, ingest: options.ingest && writer }, log, persist);
+      persist();
       return output;
     } finally {
       engine.close();
@@ -96,9 +99,13 @@ async function acquire(lock: WriterLock, waitMs: number): Promise<boolean> {
   }
 }
 
-async function openEngine(location: LedgerLocation, options: CliOptions, log: Logger, readOnly: boolean): Promise<LedgerEngine> {
+/**
+ * The ledger counts days in the system's zone (the one the status line's "today" is in); a report's
+ * --timezone is a view of it, re-bucketed in memory after the save, never saved.
+ */
+async function openEngine(location: LedgerLocation, log: Logger, readOnly: boolean): Promise<LedgerEngine> {
   try {
-    return await LedgerEngine.open({ location, timeZone: options.timeZone, log, readOnly });
+    return await LedgerEngine.open({ location, log, readOnly });
   } catch (error) {
     const reason = error instanceof UnreadableLedgerError ? error.message : `cannot open ledger ${location.dir}: ${(error as Error).message}`;
     throw new UsageError(reason);
@@ -113,7 +120,7 @@ function save(engine: LedgerEngine, location: LedgerLocation): void {
   }
 }
 
-async function dispatch(engine: LedgerEngine, options: CliOptions, log: Logger): Promise<string> {
+async function dispatch(engine: LedgerEngine, options: CliOptions, log: Logger, persist: () => void): Promise<string> {
   if (options.command === 'ingest') return describeIngest(await ingestOrFail(engine, options, log, true));
   if (options.command === 'rebuild-marts') {
     let report = engine.rebuildMarts();
@@ -127,6 +134,10 @@ async function dispatch(engine: LedgerEngine, options: CliOptions, log: Logger):
   if (options.command === 'prices') return prices(engine, options.json);
   if (options.ingest) await ingestOrFail(engine, options, log, false);
   else engine.bucketFor();
+  if (options.timeZone && options.timeZone !== engine.timeZone) {
+    persist();
+    engine.viewIn(options.timeZone);
+  }
   const filter: ReportFilter = { since: options.since, until: options.until, agent: options.agent };
   switch (options.command) {
     case 'daily':

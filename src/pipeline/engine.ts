@@ -45,6 +45,8 @@ export class LedgerEngine {
   private currentReaders: Readers;
   /** Whether anything changed since opening or the last save (so read-only runs need not save). */
   private dirty = false;
+  /** Marts re-bucketed for a view in another zone (`viewIn`): never saved. */
+  private viewOnly = false;
   /** Skipped files and folders are said once, not on every rescan. */
   private readonly skipped: RepeatedWarnings;
 
@@ -137,6 +139,17 @@ export class LedgerEngine {
     if (!this.ledger.readOnly) this.dirty = true;
   }
 
+  /**
+   * Shows every figure with days in `zone` without changing what is saved: the marts are
+   * re-bucketed in memory, and this engine saves nothing afterwards (save what it holds first).
+   */
+  viewIn(zone: string): void {
+    if (zone === this.clock.timeZone) return;
+    this.viewOnly = true;
+    this.setTimeZone(zone);
+    if (this.ledger.months.months().length > 0) rebuildMarts(this.ledger, this.clock);
+  }
+
   /** Changes the zone days are counted in; the marts are rebuilt on the next refresh. */
   setTimeZone(zone: string): void {
     if (zone === this.clock.timeZone) return;
@@ -153,7 +166,7 @@ export class LedgerEngine {
 
   /** Commits what changed (new files, one manifest rename); undefined when nothing had. Throws when it failed (nothing committed changes). */
   commit(): SaveReport | undefined {
-    if (!this.dirty) return undefined;
+    if (!this.dirty || this.viewOnly) return undefined;
     const report = this.ledger.save();
     this.dirty = false;
     this.writeStatusCard();

@@ -570,6 +570,37 @@ describe('--db that cannot be used: exit 1 with one clear line', () => {
   });
 });
 
+describe('a report in another zone (-z)', () => {
+  test('is a view: what it reads is saved with days in the system zone, and the status line keeps that zone\'s "today"', async () => {
+    const base = new TranscriptDir('agent-ledger-cli-zone-');
+    const db = path.join(base.base, 'ledger');
+    const env = { TZ: 'America/Los_Angeles' };
+    const roots = ['--claude-dir', base.claudeRoot];
+    const request = (id: string, ts: string) => base.write(base.claudePath(`-w/${id}.jsonl`), [claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts, input: 100, output: 10 })]);
+    const days = (out: string) => (JSON.parse(out) as { daily: { date: string; inputTokens: number }[] }).daily.map((d) => `${d.date}:${d.inputTokens}`);
+    // Midnight in Los Angeles (PST, UTC−8) falls at 08:00 UTC: the status card's days start there.
+    const cardStartsAtLaMidnight = () => {
+      const card = JSON.parse(fs.readFileSync(path.join(db, 'status-card.json'), 'utf8')) as { days: { from: number }[] };
+      return card.days.every((d) => d.from % 86_400_000 === 8 * 3_600_000);
+    };
+    try {
+      request('a', '2026-11-20T20:00:00Z'); // the 20th in Los Angeles, the 21st in Tokyo
+      assert.equal((await cli(['--db', db, 'ingest', ...roots], env)).code, 0);
+      assert.ok(cardStartsAtLaMidnight(), 'the status card counts Los Angeles days');
+
+      request('b', '2026-11-22T20:00:00Z');
+      const tokyo = await cli(['--db', db, 'daily', '--json', '-z', 'Asia/Tokyo', ...roots], env);
+      assert.equal(tokyo.code, 0, tokyo.stderr);
+      assert.deepEqual(days(tokyo.stdout), ['2026-11-21:100', '2026-11-23:100'], 'the report shows Tokyo days, the new request read');
+      assert.ok(cardStartsAtLaMidnight(), 'the status card still counts Los Angeles days');
+      const saved = await cli(['--db', db, 'daily', '--json', '--no-ingest'], env);
+      assert.deepEqual(days(saved.stdout), ['2026-11-20:100', '2026-11-22:100'], 'what was saved: the new request, in Los Angeles days');
+    } finally {
+      base.dispose();
+    }
+  });
+});
+
 describe('rebuild-marts meeting a damaged month', () => {
   test('reads the transcripts again before it reports and saves: nothing the damaged file held is lost', async () => {
     const base = new TranscriptDir('agent-ledger-cli-rebuild-');
