@@ -94,11 +94,12 @@ export function burnRate(b: SessionBlock): BurnRate | undefined {
 export function projectBlock(b: SessionBlock, now: number): Projection | undefined {
   const rate = b.isActive ? burnRate(b) : undefined;
   if (!rate) return undefined;
-  const remainingMinutes = Math.max(0, (b.endTime - now) / 60_000);
+  // ccusage 20.0.24 projects over the whole minutes it prints, so the three figures agree.
+  const remainingMinutes = Math.round(Math.max(0, (b.endTime - now) / 60_000));
   return {
     totalTokens: Math.round(blockTotalTokens(b.tokens) + rate.tokensPerMinute * remainingMinutes),
     totalCost: Math.round((b.costUsd + (rate.costPerHour / 60) * remainingMinutes) * 100) / 100,
-    remainingMinutes: Math.round(remainingMinutes),
+    remainingMinutes,
   };
 }
 
