@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
+import { DayClock } from '../core/time';
 import { LedgerEngine } from '../pipeline/engine';
 import { claimLedgerFolder, LOCK_FILE, MANIFEST_FILE, NotALedgerError, resolveLedgerLocation, type LedgerLocation } from '../store/ledger-layout';
 import { UnreadableLedgerError } from '../store/ledger-files';
@@ -204,12 +205,12 @@ function periodReport(engine: LedgerEngine, filter: ReportFilter, grain: 'daily'
 function sessionReport(engine: LedgerEngine, filter: ReportFilter, json: boolean): string {
   const sessions = engine.readers.sessions(filter, { orderBy: 'recent' });
   if (json) return JSON.stringify({ sessions }, null, 2);
+  const clock = new DayClock(engine.timeZone);
   return renderTable(
     ['Session', 'Agent', 'Project', 'Last activity', 'Model', 'Total tokens', 'Cost (USD)'],
-    sessions.map((s) => [s.sessionId, s.agent, s.project, new Date(s.lastTs).toISOString().slice(0, 16).replace('T', ' '),
-      s.primaryModel, formatInt(s.totalTokens), formatUsd(s.costUsd)]),
+    sessions.map((s) => [s.sessionId, s.agent, s.project, clock.minuteOf(s.lastTs), s.primaryModel, formatInt(s.totalTokens), formatUsd(s.costUsd)]),
     [false, false, false, false, false, true, true],
-  );
+  ) + `\n(times in ${engine.timeZone})`;
 }
 
 function projectReport(engine: LedgerEngine, filter: ReportFilter, json: boolean): string {

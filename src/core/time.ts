@@ -32,6 +32,7 @@ export class DayClock {
   private readonly format: Pick<Intl.DateTimeFormat, 'format'>;
   private readonly cache = new Map<number, string>();
   private readonly numbers = new Map<number, number>();
+  private clockFormat: Intl.DateTimeFormat | undefined;
 
   constructor(readonly timeZone: string) {
     this.format = isUtc(timeZone) ? utcDay : new Intl.DateTimeFormat('en-CA', {
@@ -61,6 +62,13 @@ export class DayClock {
       this.numbers.set(quarter, day);
     }
     return day;
+  }
+
+  /** The local date and time of an instant to the minute, 'YYYY-MM-DD HH:mm' (for tables). */
+  minuteOf(ts: number): string {
+    if (isUtc(this.timeZone)) return new Date(ts).toISOString().slice(0, 16).replace('T', ' ');
+    this.clockFormat ??= new Intl.DateTimeFormat('en-GB', { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    return `${this.dayOf(ts)} ${this.clockFormat.format(ts)}`;
   }
 
   today(now = Date.now()): string {

@@ -471,6 +471,11 @@ describe('commands on a tiny corpus', { concurrency: 4 }, () => {
     const out = lines(table.stdout);
     assert.match(out[0]!, /^Session\s+Agent\s+Project\s+Last activity\s+Model\s+Total tokens\s+Cost \(USD\)$/);
     assert.match(out.find((l) => l.startsWith('s1 '))!, /claude\s+\/work\/app\s+2026-11-21 08:00\s+claude-sonnet-4-5-20250929\s+25,800\s+\$0\.03$/);
+    assert.equal(out.at(-1), '(times in UTC)');
+
+    const newYork = lines((await cli(['session', ...roots('session'), '-z', 'America/New_York'])).stdout);
+    assert.match(newYork.find((l) => l.startsWith('s1 '))!, /\s2026-11-21 03:00\s/, 'the last activity in the zone asked for');
+    assert.equal(newYork.at(-1), '(times in America/New_York)');
   });
 
   test('projects: costliest first, sessions counted', async () => {
