@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import packageJson from '../package.json';
 import type { Logger } from './core/log';
-import { defaultDbPath, parseCli, USAGE, UsageError } from './cli/options';
+import { commandWord, defaultDbPath, parseCli, USAGE, UsageError } from './cli/options';
 import { runCli } from './cli/run-cli';
 import { terminalSafe } from './cli/terminal-text';
 import { NotALedgerError, resolveLedgerLocation } from './store/ledger-layout';
@@ -83,7 +83,7 @@ process.stderr.on('error', (error: NodeJS.ErrnoException) => process.exit(error.
 // natural exit Node waits for V8's background compile tasks, and one that waits for the main
 // thread to collect garbage never finishes (nodejs/node#54918), so the CLI could hang forever
 // after printing. Parser threads and the database are closed by then (run-cli, ingest).
-void (process.argv.slice(2).includes('statusline') ? statusLine() : main()).then(async (code) => {
+void (commandWord(process.argv.slice(2)) === 'statusline' ? statusLine() : main()).then(async (code) => {
   await write(process.stderr, ''); // after warnings queued earlier (pipes are asynchronous on Windows)
   process.exit(code);
 });

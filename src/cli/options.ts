@@ -139,27 +139,34 @@ function argumentError(error: NodeJS.ErrnoException): UsageError {
   return new UsageError(`${error.message}; see --help`);
 }
 
+const OPTIONS = {
+  db: { type: 'string' },
+  ...DIR_OPTIONS,
+  since: { type: 'string' },
+  until: { type: 'string' },
+  timezone: { type: 'string', short: 'z' },
+  agent: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  'no-ingest': { type: 'boolean' },
+  active: { type: 'boolean' },
+  recent: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/**
+ * The command word, read leniently (an unknown or malformed option does not hide it): the status
+ * line must be told apart before the strict parse, whose errors it never shows as failures. A
+ * value that happens to be `statusline` (`--claude-dir statusline`) is a value, not the command.
+ */
+export function commandWord(argv: string[]): string | undefined {
+  return parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS }).positionals[0];
+}
+
 export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        db: { type: 'string' },
-        ...DIR_OPTIONS,
-        since: { type: 'string' },
-        until: { type: 'string' },
-        timezone: { type: 'string', short: 'z' },
-        agent: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        'no-ingest': { type: 'boolean' },
-        active: { type: 'boolean' },
-        recent: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw argumentError(error as NodeJS.ErrnoException);
   }

@@ -133,6 +133,11 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
     assert.equal(oneLineFailure(await cli(['--db', '', 'daily'])), 'agent-ledger: --db needs a path; see --help');
   });
 
+  test('a value that reads "statusline" is a value: the command stays the one named', async () => {
+    const line = oneLineFailure(await cli(['--db', db(), 'daily', '--claude-dir', 'statusline']));
+    assert.match(line, /^agent-ledger: no transcripts found \(looked in .*statusline/);
+  });
+
   test('--agent given twice is refused', async () => {
     const line = oneLineFailure(await cli(['--db', db(), 'daily', '--agent', 'claude', '--agent', 'codex']));
     assert.equal(line, 'agent-ledger: --agent is given more than once; name one agent');
