@@ -133,9 +133,13 @@ const DIR_OPTIONS = Object.fromEntries(AGENT_IDS.map((agent) => [`${agent}-dir`,
 
 /** parseArgs's errors in a line of our own (its text suggests `--` tricks that do not apply here). */
 function argumentError(error: NodeJS.ErrnoException): UsageError {
-  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  // The option as parseArgs names it: '--json', or '-z, --timezone <value>' (short and long forms).
+  const named = /'(-[^']*)'/.exec(error.message)?.[1]?.replace(/ <value>$/, '');
+  const option = named?.includes(', ') ? named.split(', ').reverse().join(' (') + ')' : named;
   if (option && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${option}; see --help`);
-  if (option && error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return new UsageError(`option ${option} needs a value; see --help`);
+  if (option && error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return new UsageError(/does not take/.test(error.message) ? `option ${option} takes no value; see --help` : `option ${option} needs a value; see --help`);
+  }
   return new UsageError(`${error.message}; see --help`);
 }
 

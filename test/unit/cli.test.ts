@@ -110,6 +110,12 @@ describe('argument errors: exit 1 with one line on stderr, nothing opened', { co
   test('an option without its value', async () => {
     const line = oneLineFailure(await cli(['daily', '--db']));
     assert.equal(line, 'agent-ledger: option --db needs a value; see --help');
+    assert.equal(oneLineFailure(await cli(['--db', db(), 'daily', '--no-ingest', '-z'])), 'agent-ledger: option --timezone (-z) needs a value; see --help');
+  });
+
+  test('a value given to a switch', async () => {
+    const line = oneLineFailure(await cli(['--db', db(), 'daily', '--json=false']));
+    assert.equal(line, 'agent-ledger: option --json takes no value; see --help');
   });
 
   test('--version prints the version', async () => {
