@@ -34,8 +34,8 @@ export function chooseManifest(dir: string, log: Logger): ManifestChoice {
   const candidates = [backup.ok ? backup.manifest : undefined, prev].filter((m): m is Manifest => !!m);
   const best = candidates.sort((a, b) => b.generation - a.generation)[0];
   log.error(`ledger manifest ${primary.missing ? 'is missing' : `is ${primary.reason}`}; ` +
-    (best ? `using the ${best === prev ? 'previous' : 'backup'} manifest (generation ${best.generation})` : 'no good copy; starting from the files that can be checked'));
-  return { manifest: best, previous: best === prev ? undefined : prev, used: best === prev ? 'previous' : best ? 'backup' : 'none' };
+    (best ? `using the ${best === prev ? 'previous' : 'backup'} manifest (generation ${best.generation})` : 'no good copy; the ledger starts again from the transcripts that still exist'));
+  return { manifest: best, previous: best === prev ? undefined : prev, used: !best ? 'none' : best === prev ? 'previous' : 'backup' };
 }
 
 function read(file: string): ReturnType<typeof readManifest> {
@@ -155,6 +155,26 @@ export function removeUnreferenced(dir: string, manifests: (Manifest | undefined
     }
     if (removed) syncDirectory(folder);
   }
+}
+
+/**
+ * With no sound manifest to name them, the ledger's data files (and their twins) are of unknown
+ * standing: they are kept aside as `<name>.unnamed-<time>`, never removed by a save nor
+ * overwritten by the new files' names. Returns what was kept, as paths.
+ */
+export function keepUnnamed(dir: string): string[] {
+  const stamp = Date.now();
+  const kept: string[] = [];
+  for (const [folder, suffix] of [[dir, ''], [path.join(dir, BACKUP_DIR), TWIN_SUFFIX]] as const) {
+    for (const name of safeList(folder)) {
+      if (!isDataFileName(suffix && name.endsWith(suffix) ? name.slice(0, -suffix.length) : name)) continue;
+      if (suffix && !name.endsWith(suffix)) continue;
+      const to = path.join(folder, `${name}.unnamed-${stamp}`);
+      fs.renameSync(path.join(folder, name), to);
+      kept.push(to);
+    }
+  }
+  return kept;
 }
 
 /** Keeps a file that failed its check beside the ledger (never deleted), for inspection. */

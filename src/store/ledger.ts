@@ -4,7 +4,7 @@ import type { Logger } from '../core/log';
 import { removeTempFiles } from './atomic-file';
 import { LedgerDb } from './ledger-db';
 import {
-  chooseManifest, commitManifest, keepDamaged, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
+  chooseManifest, commitManifest, keepDamaged, keepUnnamed, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
 } from './ledger-files';
 import { BACKUP_DIR, claimLedgerFolder, LEDGER_VERSION, monthFileName, monthTailFileName, stateFileName, type LedgerLocation } from './ledger-layout';
 import { emptyManifest, manifestFiles, monthMaxId, type Manifest, type MonthEntry } from './manifest';
@@ -84,6 +84,10 @@ export class Ledger {
       if (removed) log.info(`removed ${removed} temporary file(s) left by an interrupted save`);
     }
     const choice = chooseManifest(dir, log);
+    if (choice.used === 'none' && !options.readOnly) {
+      const kept = keepUnnamed(dir);
+      if (kept.length) log.error(`no manifest names the ${kept.length} ledger file(s) found; they are kept aside, never removed: ${kept.join(', ')}`);
+    }
     const manifest = choice.manifest ?? emptyManifest();
     const state = loadState(dir, manifest, choice.previous, !!options.readOnly, log);
     const stateOwner = new SQL.Database(state.bytes);

@@ -226,6 +226,45 @@ describe('a damaged month met by Rebuild Marts', () => {
   });
 });
 
+describe('no sound manifest at all', () => {
+  test('the files no manifest names are kept aside, never removed or overwritten; the transcripts that exist are read again', async () => {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    let { engine } = await memoryEngine(ledger);
+    const january = dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'mA', requestId: 'rA', ts: '2026-01-10T10:00:00Z', input: 100, output: 10 })]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    dir.write(dir.claudePath('-w/b.jsonl'), [claudeAssistant({ messageId: 'mB', requestId: 'rB', ts: '2026-02-11T10:00:00Z', input: 200, output: 20 })]);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    const february = daily(engine).filter((r) => r.day.startsWith('2026-02'));
+    engine.close();
+    const dataFiles = fs.readdirSync(ledger).filter((n) => /\.sqlite$/.test(n));
+    const bytes = new Map(dataFiles.map((n) => [n, fs.readFileSync(path.join(ledger, n))]));
+    fs.rmSync(january);
+    for (const manifest of [MANIFEST_FILE, 'manifest.prev.json', path.join(BACKUP_DIR, MANIFEST_FILE)]) fs.writeFileSync(path.join(ledger, manifest), '');
+
+    const reopened = await memoryEngine(ledger);
+    engine = reopened.engine;
+    try {
+      await engine.ingest({ roots: dir.roots });
+      engine.save();
+      engine.backUp();
+      assert.deepEqual(daily(engine), february, 'what the transcripts still hold');
+      const names = fs.readdirSync(ledger);
+      for (const [name, content] of bytes) {
+        const kept = names.find((n) => n.startsWith(`${name}.unnamed-`));
+        assert.ok(kept, `${name} is kept aside: ${names.join(' ')}`);
+        assert.deepEqual(fs.readFileSync(path.join(ledger, kept)), content, `${name} kept as it was`);
+      }
+      assert.ok(reopened.log.lines.some((l) => /kept aside, never removed/.test(l)), reopened.log.lines.join('\n'));
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+});
+
 describe('the last good copy of what a save replaced', () => {
   test('is kept as its compressed twin once that twin is sound, and restores a month whose newest file and twin are both damaged', async () => {
     const dir = new TranscriptDir();
