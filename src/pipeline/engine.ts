@@ -121,8 +121,9 @@ export class LedgerEngine {
     });
     recordPriceVersion(this.ledger, priceTableVersion);
     this.dirty = true;
-    // The marts just built already count a restored month as restored; what it lost comes back by reading again.
-    this.ledger.recovery.rebuildMarts = false;
+    // The marts just built already count a restored month as restored (what it lost comes back by
+    // reading again), unless copies it counts twice beside a neighbour are withdrawn: then once more.
+    if (this.ledger.recovery.restoredMonths.size === 0) this.ledger.recovery.rebuildMarts = false;
     const sourcesToReread = this.applyRecovery();
     return { ...result, repricedEvents: result.repriced ?? 0, seconds: (performance.now() - started) / 1000, sourcesToReread };
   }
@@ -199,6 +200,7 @@ export class LedgerEngine {
    */
   private applyRecovery(): boolean {
     const { recovery } = this.ledger;
+    if (recovery.restoredMonths.size > 0) this.ledger.settleRestoredMonths(costNanos);
     const reread = recovery.rereadSources;
     if (recovery.rereadSources) this.ledger.db.run(`UPDATE source_files SET size = -1, read_offset = 0, head_hash = '', parser_state = NULL`);
     if (recovery.rebuildMarts) {

@@ -82,6 +82,12 @@ export class EventWriter {
     this.counts.requests++;
   }
 
+  /** Withdraws a row counted twice (see boundary-duplicates.ts): a −1 copy of it, at its own time. */
+  withdrawRow(ref: RowRef): void {
+    this.withdraw(this.read(ref));
+    this.counts.retracted++;
+  }
+
   /**
    * A request counted before its group was known (an OpenCode message read while it streamed) whose
    * group another request already holds, as copies only: it was a copy all along (a fork's copy read

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../core/log';
 import { removeTempFiles } from './atomic-file';
+import { boundaryDuplicates } from './boundary-duplicates';
+import { EventWriter, type PriceRequest } from './event-writer';
 import { LedgerDb } from './ledger-db';
 import {
   chooseManifest, commitManifest, keepDamaged, keepUnnamed, readChecked, removeUnreferenced, writeBackups, writeDataFile, type CopyUsed,
@@ -13,6 +15,7 @@ import { MonthSegments, type MonthBytes } from './month-segments';
 import { monthOf } from './month';
 import { RequestIndex } from './request-index';
 import { configureInMemory, loadSqlJs } from './sqljs-loader';
+import { Statements } from './statement-cache';
 import { copyDimensionsInto, restoreDimensionsFrom } from './segment-dims';
 import { upgradeLegacyFile } from './legacy-upgrade';
 
@@ -31,6 +34,8 @@ export interface Recovery {
   rereadSources: boolean;
   rebuildMarts: boolean;
   save: boolean;
+  /** Months restored to their previous version, whose counted rows may duplicate a neighbour's (see boundary-duplicates.ts). */
+  restoredMonths: Set<string>;
 }
 
 export interface SaveReport {
@@ -53,7 +58,7 @@ const TAIL_SHARE = 1 / 8;
 export class Ledger {
   readonly months: MonthSegments;
   readonly index: RequestIndex;
-  readonly recovery: Recovery = { rereadSources: false, rebuildMarts: false, save: false };
+  readonly recovery: Recovery = { rereadSources: false, rebuildMarts: false, save: false, restoredMonths: new Set() };
   private nextId: number;
   /** Files committed whose backup twin is not written yet. */
   private readonly unbacked = new Map<string, Uint8Array>();
@@ -204,6 +209,26 @@ export class Ledger {
     return { base: base.bytes, tail: tail?.bytes };
   }
 
+  /**
+   * Withdraws again what the months restored to their previous version count twice with their
+   * neighbours (the −1 rows their lost files held, see boundary-duplicates.ts). Returns how many.
+   */
+  settleRestoredMonths(price: PriceRequest): number {
+    const restored = [...this.recovery.restoredMonths];
+    this.recovery.restoredMonths.clear();
+    const found = new Map(restored.flatMap((month) => boundaryDuplicates(this.months, month)).map((ref) => [`${ref.month}:${ref.id}`, ref]));
+    if (found.size === 0) return 0;
+    const statements = new Statements(this.db.sql);
+    try {
+      const writer = new EventWriter({ months: this.months, index: this.index, statements, price, allocateId: () => this.allocateId() });
+      for (const ref of found.values()) writer.withdrawRow(ref);
+    } finally {
+      statements.free();
+    }
+    this.log.warn(`${found.size} request(s) the restored month${restored.length > 1 ? 's' : ''} ${restored.join(', ')} counted a second time beside a neighbouring month withdrawn again`);
+    return found.size;
+  }
+
   /** The twin replaces a damaged file: the month is rewritten by the next save, so the damage does not stay on disk. */
   private restoredFromTwin(month: string, name: string): void {
     this.log.warn(`ledger file ${name} failed its check; restored from its backup copy`);
@@ -228,6 +253,7 @@ export class Ledger {
     if (!this.readOnly) {
       this.months.touch(month);
       this.recovery.save = true;
+      if (found) this.recovery.restoredMonths.add(month);
     }
     this.log.error(
       `ledger file ${damaged.map((f) => f.name).join(' and ')} ${damaged.length > 1 ? 'are' : 'is'} damaged${aside.length ? ` (kept as ${aside.join(', ')})` : ''}; ` +

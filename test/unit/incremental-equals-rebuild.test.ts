@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { boundaryDuplicates } from '../../src/store/boundary-duplicates';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -178,6 +179,11 @@ test('marts refreshed after every random slice equal one full ingest and rebuild
         assert.deepEqual(martSnapshot(incremental, true), martSnapshot(oneShot, true), 'sliced ingest = one ingest, as shown');
         assertMartsSumToEvents(incremental);
         assertMartsSumToEvents(oneShot);
+        for (const engine of [incremental, oneShot]) {
+          for (const month of engine.ledger.months.months()) {
+            assert.deepEqual(boundaryDuplicates(engine.ledger.months, month), [], `a sound ledger counts nothing twice across ${month}'s boundaries`);
+          }
+        }
         const before = martSnapshot(incremental);
         incremental.rebuildMarts();
         assert.deepEqual(martSnapshot(incremental), before, 'rebuilding in place changes nothing');

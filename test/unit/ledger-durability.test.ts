@@ -226,6 +226,67 @@ describe('a damaged month met by Rebuild Marts', () => {
   });
 });
 
+describe('a month restored to its previous version, beside a month a request crossed into', () => {
+  /**
+   * November's newest file damaged with no twin (written, not yet backed up), after `lines` crossed into
+   * December: November falls back to the version before the withdrawal its newest file held.
+   */
+  async function crossAndDamage(first: string, second: string): Promise<{ before: ReturnType<LedgerEngine['readers']['periodTotals']>; after: ReturnType<LedgerEngine['readers']['periodTotals']>; log: string[]; restarted: ReturnType<LedgerEngine['readers']['periodTotals']> }> {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    const file = dir.claudePath('-w/s.jsonl');
+    dir.write(file, [first]);
+    let { engine } = await memoryEngine(ledger);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    dir.append(file, `${second}\n`);
+    await engine.ingest({ roots: dir.roots });
+    engine.commit(); // its twins come later (a window writes them 20 s after)
+    const before = engine.readers.periodTotals();
+    engine.close();
+    const november = committedManifest(ledger).months['2026-11']!;
+    assert.ok(november.tail, 'the withdrawal went into November\'s tail');
+    damage(path.join(ledger, november.tail.name));
+    const reopened = await memoryEngine(ledger);
+    engine = reopened.engine;
+    try {
+      await engine.ingest({ roots: dir.roots });
+      engine.rebuildMarts();
+      engine.save();
+      const after = engine.readers.periodTotals();
+      engine.close();
+      engine = (await memoryEngine(ledger)).engine;
+      engine.rebuildMarts();
+      return { before, after, log: reopened.log.lines, restarted: engine.readers.periodTotals() };
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  }
+
+  test('a request whose larger copy crossed midnight into the next month still counts once', async () => {
+    const spec = { sessionId: 's', messageId: 'm1', requestId: 'r1' };
+    const { before, after, log, restarted } = await crossAndDamage(
+      claudeAssistant({ ...spec, ts: '2026-11-30T23:59:59.000Z', output: 10 }),
+      claudeAssistant({ ...spec, ts: '2026-12-01T00:00:01.000Z', output: 50 }),
+    );
+    assert.deepEqual([before.outputTokens, before.messages], [50, 1]);
+    assert.deepEqual(after, before, 'the restored November\'s copy is withdrawn again');
+    assert.deepEqual(restarted, before, 'and that was saved');
+    assert.ok(log.some((l) => /1 request\(s\) the restored month 2026-11 counted a second time/.test(l)), log.join('\n'));
+  });
+
+  test('a sub-agent\'s replica that gave way to its primary copy in the next month still counts once', async () => {
+    const { before, after, restarted } = await crossAndDamage(
+      claudeAssistant({ sessionId: 's', messageId: 'm1', requestId: 'r-side', sidechain: true, ts: '2026-11-30T23:59:59.000Z', output: 10 }),
+      claudeAssistant({ sessionId: 's', messageId: 'm1', requestId: 'r-main', ts: '2026-12-01T00:00:01.000Z', output: 10 }),
+    );
+    assert.deepEqual([before.outputTokens, before.messages], [10, 1]);
+    assert.deepEqual(after, before);
+    assert.deepEqual(restarted, before);
+  });
+});
+
 describe('no sound manifest at all', () => {
   test('the files no manifest names are kept aside, never removed or overwritten; the transcripts that exist are read again', async () => {
     const dir = new TranscriptDir();
