@@ -38,8 +38,10 @@ export async function runCli(options: CliOptions, log: Logger): Promise<string> 
   try {
     return await runLocked(location, options, mustWrite, wantsWrite, log);
   } catch (error) {
-    // A run that failed before anything was saved leaves no new, empty ledger folder behind.
-    if (isNew && !fs.existsSync(path.join(location.dir, MANIFEST_FILE))) fs.rmSync(location.dir, { recursive: true, force: true });
+    // A run that failed before anything was saved leaves no new, empty ledger folder behind (unless
+    // another process, which came in meanwhile, is writing its first save there).
+    const unused = !fs.existsSync(path.join(location.dir, MANIFEST_FILE)) && !new WriterLock(path.join(location.dir, LOCK_FILE), '').owner();
+    if (isNew && unused) fs.rmSync(location.dir, { recursive: true, force: true });
     throw error;
   }
 }
@@ -56,7 +58,7 @@ async function runLocked(location: LedgerLocation, options: CliOptions, mustWrit
     const engine = await openEngine(location, log, !writer);
     try {
       const persist = () => {
-        if (writer) save(engine, location);
+        if (writer) saveIfStillWriter(engine, lock, location);
       };
       const output = await dispatch(engine, { ...options, ingest: options.ingest && writer }, log, persist);
       persist();
@@ -111,6 +113,18 @@ async function openEngine(location: LedgerLocation, log: Logger, readOnly: boole
     const reason = error instanceof UnreadableLedgerError ? error.message : `cannot open ledger ${location.dir}: ${(error as Error).message}`;
     throw new UsageError(reason);
   }
+}
+
+/**
+ * Saves only while the lock is still this run's: a run paused for longer than the stale time
+ * (Ctrl-Z, a suspended laptop) may have been taken over by a window, and two writers would
+ * commit over each other.
+ */
+export function saveIfStillWriter(engine: LedgerEngine, lock: WriterLock, location: LedgerLocation): void {
+  if (!lock.held()) {
+    throw new UsageError(`${lock.owner() ?? 'another process'} took over the ledger ${location.dir} while this run was paused; nothing was saved (run it again)`);
+  }
+  save(engine, location);
 }
 
 function save(engine: LedgerEngine, location: LedgerLocation): void {

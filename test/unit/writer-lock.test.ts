@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { saveIfStillWriter } from '../../src/cli/run-cli';
 import { LOCK_STALE_MS, WriterLock } from '../../src/store/writer-lock';
-import { tempLedgerDir } from '../fixtures/engine-harness';
+import { memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant } from '../fixtures/transcript-lines';
 
@@ -53,6 +54,28 @@ test('a lock that a write fails to finish is never left behind: the next run can
     const again = ingest();
     assert.equal(again.code, 0, `with room again, the next run writes: ${again.stderr}`);
   } finally {
+    dir.dispose();
+  }
+});
+
+test('the CLI saves only while the lock is still its own: a run paused past the stale time and taken over saves nothing', async () => {
+  const dir = new TranscriptDir('agent-ledger-lock-');
+  const ledger = path.join(dir.base, 'ledger');
+  dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'm1', requestId: 'r1', ts: '2026-11-20T10:00:00Z', output: 7 })]);
+  const { engine } = await memoryEngine(ledger);
+  const cli = new WriterLock(path.join(ledger, 'writer.lock'), 'agent-ledger ingest');
+  const window = new WriterLock(path.join(ledger, 'writer.lock'), 'a VS Code window');
+  try {
+    assert.equal(cli.tryAcquire(), true);
+    await engine.ingest({ roots: dir.roots });
+    // The run was paused: its heartbeat is past the stale time when the window looks.
+    assert.equal(window.tryAcquire(Date.now() + LOCK_STALE_MS + 1_000), true, 'the window took over');
+    assert.throws(() => saveIfStillWriter(engine, cli, { dir: ledger }), /a VS Code window took over the ledger .* while this run was paused; nothing was saved/);
+    assert.equal(fs.existsSync(path.join(ledger, 'manifest.json')), false, 'nothing was committed');
+  } finally {
+    engine.close();
+    cli.release();
+    window.release();
     dir.dispose();
   }
 });
