@@ -103,8 +103,8 @@ async function acquire(lock: WriterLock, waitMs: number): Promise<boolean> {
 }
 
 /**
- * The ledger counts days in the system's zone (the one the status line's "today" is in); a report's
- * --timezone is a view of it, re-bucketed in memory after the save, never saved.
+ * The ledger counts days in the system's zone (the one the status line's "today" is in); a
+ * report's --timezone is a view of it (see dispatch).
  */
 async function openEngine(location: LedgerLocation, log: Logger, readOnly: boolean): Promise<LedgerEngine> {
   try {
@@ -136,6 +136,11 @@ function save(engine: LedgerEngine, location: LedgerLocation): void {
 }
 
 async function dispatch(engine: LedgerEngine, options: CliOptions, log: Logger, persist: () => void): Promise<string> {
+  // ingest and rebuild-marts count the ledger's days in the zone asked for; a report keeps the
+  // ledger's zone and shows another as a view (below), unless the ledger already counts in it.
+  if (options.timeZone && (options.command === 'ingest' || options.command === 'rebuild-marts' || options.timeZone === engine.martsTimeZone)) {
+    engine.setTimeZone(options.timeZone);
+  }
   if (options.command === 'ingest') return describeIngest(await ingestOrFail(engine, options, log, true));
   if (options.command === 'rebuild-marts') {
     let report = engine.rebuildMarts();

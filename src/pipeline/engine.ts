@@ -79,6 +79,11 @@ export class LedgerEngine {
     return this.clock.timeZone;
   }
 
+  /** The zone the saved marts count days in (undefined before the first refresh). */
+  get martsTimeZone(): string | undefined {
+    return martTimeZone(this.ledger.db);
+  }
+
   get readers(): Readers {
     return this.currentReaders;
   }
@@ -94,7 +99,8 @@ export class LedgerEngine {
   async ingest(options: IngestOptions = {}): Promise<IngestReport & { marts: MartRefresh }> {
     const withSkipped = { skipped: this.skipped, ...options };
     let report = await ingest(this.ledger, costNanos, this.log, withSkipped);
-    if (this.applyRecovery()) report = await ingest(this.ledger, costNanos, this.log, { ...withSkipped, onlyPaths: undefined });
+    // Reading again can meet another damaged month (each is repaired once): until none is left.
+    while (this.applyRecovery()) report = await ingest(this.ledger, costNanos, this.log, { ...withSkipped, onlyPaths: undefined });
     if (report.filesRead > 0 || report.limitReadings > 0) this.dirty = true;
     const marts = this.refreshMarts();
     return { ...report, marts };
@@ -167,7 +173,11 @@ export class LedgerEngine {
 
   /** Commits what changed (new files, one manifest rename); undefined when nothing had. Throws when it failed (nothing committed changes). */
   commit(): SaveReport | undefined {
-    if (!this.dirty || this.viewOnly) return undefined;
+    if (this.viewOnly) return undefined;
+    // A damaged month met since the last ingest (by a report, say) is saved restored: what the repair
+    // still needs (transcripts marked to be read again, copies counted twice withdrawn) goes with it.
+    this.applyRecovery();
+    if (!this.dirty) return undefined;
     const report = this.ledger.save();
     this.dirty = false;
     this.writeStatusCard();

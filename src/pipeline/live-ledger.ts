@@ -170,6 +170,8 @@ export class LiveLedger extends EventEmitter<LiveEvents> {
       let report = engine.rebuildMarts(onProgress);
       if (report.sourcesToReread) {
         await this.ingestNow(undefined);
+        // The read can find the lock taken over (this window then reads): the rebuild is not this window's to save.
+        if (this.roleValue !== 'writer' || this.engineValue !== engine) return { ok: false, reason: 'another VS Code window took over the ledger during the rebuild; run Rebuild Marts there' };
         report = engine.rebuildMarts(onProgress);
       }
       this.saveNow();

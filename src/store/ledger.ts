@@ -13,7 +13,7 @@ import { emptyManifest, manifestFiles, monthMaxId, type Manifest, type MonthEntr
 import { defaultMigrationsDir, migrate, readMigrations } from './migrations';
 import { MonthSegments, type MonthBytes } from './month-segments';
 import { monthOf } from './month';
-import { RequestIndex } from './request-index';
+import { RequestIndex, type RowRef } from './request-index';
 import { configureInMemory, loadSqlJs } from './sqljs-loader';
 import { Statements } from './statement-cache';
 import { copyDimensionsInto, restoreDimensionsFrom } from './segment-dims';
@@ -214,9 +214,12 @@ export class Ledger {
    * neighbours (the −1 rows their lost files held, see boundary-duplicates.ts). Returns how many.
    */
   settleRestoredMonths(price: PriceRequest): number {
-    const restored = [...this.recovery.restoredMonths];
-    this.recovery.restoredMonths.clear();
-    const found = new Map(restored.flatMap((month) => boundaryDuplicates(this.months, month)).map((ref) => [`${ref.month}:${ref.id}`, ref]));
+    const restored: string[] = [];
+    const found = new Map<string, RowRef>();
+    // Opening a neighbour to compare can restore it too (damaged as well): it is settled in turn.
+    for (let month = this.nextRestored(restored); month; month = this.nextRestored(restored)) {
+      for (const ref of boundaryDuplicates(this.months, month)) found.set(`${ref.month}:${ref.id}`, ref);
+    }
     if (found.size === 0) return 0;
     const statements = new Statements(this.db.sql);
     try {
@@ -227,6 +230,14 @@ export class Ledger {
     }
     this.log.warn(`${found.size} request(s) the restored month${restored.length > 1 ? 's' : ''} ${restored.join(', ')} counted a second time beside a neighbouring month withdrawn again`);
     return found.size;
+  }
+
+  private nextRestored(done: string[]): string | undefined {
+    const [month] = this.recovery.restoredMonths;
+    if (month === undefined) return undefined;
+    this.recovery.restoredMonths.delete(month);
+    done.push(month);
+    return month;
   }
 
   /** The twin replaces a damaged file: the month is rewritten by the next save, so the damage does not stay on disk. */

@@ -82,13 +82,16 @@ export class WriterLock {
     const temp = tempSibling(this.file, this.token);
     try {
       fs.writeFileSync(temp, JSON.stringify(this.content(now)));
+    } catch {
+      fs.rmSync(temp, { force: true });
+      return false; // a full disk: no lock, not even part of one
+    }
+    try {
       fs.linkSync(temp, this.file);
       return true;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // A file system without hard links: the exclusive create it has.
-      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') return this.createInPlace(now);
-      return false;
+      // No hard links on this file system (FAT reports EPERM, EISDIR, ENOTSUP…): its exclusive create.
+      return (error as NodeJS.ErrnoException).code === 'EEXIST' ? false : this.createInPlace(now);
     } finally {
       fs.rmSync(temp, { force: true });
     }

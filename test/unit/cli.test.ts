@@ -615,6 +615,28 @@ describe('a report in another zone (-z)', () => {
       base.dispose();
     }
   });
+
+  test('ingest --timezone counts the ledger\'s days in that zone; a report in the zone the ledger counts in keeps it', async () => {
+    const base = new TranscriptDir('agent-ledger-cli-zone-');
+    const db = path.join(base.base, 'ledger');
+    const env = { TZ: 'America/Los_Angeles' };
+    const roots = ['--claude-dir', base.claudeRoot];
+    // Midnight in Tokyo (UTC+9) falls at 15:00 UTC.
+    const cardStartsAtTokyoMidnight = () => (JSON.parse(fs.readFileSync(path.join(db, 'status-card.json'), 'utf8')) as { days: { from: number }[] })
+      .days.every((d) => d.from % 86_400_000 === 15 * 3_600_000);
+    try {
+      base.write(base.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'ma', requestId: 'ra', ts: '2026-11-20T20:00:00Z', input: 100, output: 10 })]);
+      assert.equal((await cli(['--db', db, 'ingest', '-z', 'Asia/Tokyo', ...roots], env)).code, 0);
+      assert.ok(cardStartsAtTokyoMidnight(), 'the ledger counts Tokyo days');
+      base.write(base.claudePath('-w/b.jsonl'), [claudeAssistant({ messageId: 'mb', requestId: 'rb', ts: '2026-11-22T20:00:00Z', input: 100, output: 10 })]);
+      const report = await cli(['--db', db, 'daily', '--json', '-z', 'Asia/Tokyo', ...roots], env);
+      assert.equal(report.code, 0, report.stderr);
+      assert.equal((JSON.parse(report.stdout) as { daily: unknown[] }).daily.length, 2);
+      assert.ok(cardStartsAtTokyoMidnight(), 'a Tokyo report kept the zone the ledger counts in (a window\'s setting, say)');
+    } finally {
+      base.dispose();
+    }
+  });
 });
 
 describe('rebuild-marts meeting a damaged month', () => {

@@ -5,9 +5,11 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { MemoryLogger } from '../../src/core/log';
 import type { LedgerEngine } from '../../src/pipeline/engine';
 import { LiveLedger } from '../../src/pipeline/live-ledger';
+import { LOCK_STALE_MS, WriterLock } from '../../src/store/writer-lock';
 import { BACKUP_DIR, MANIFEST_FILE } from '../../src/store/ledger-layout';
 import { readManifest, type Manifest, type MonthEntry } from '../../src/store/manifest';
 import { loadSqlJs } from '../../src/store/sqljs-loader';
+import { blockEntries } from '../../src/readers/block-events';
 import { eventTotals, memoryEngine, tempLedgerDir } from '../fixtures/engine-harness';
 import { TranscriptDir } from '../fixtures/transcript-dir';
 import { claudeAssistant, codexMeta, codexTokenCount, codexTurnContext } from '../fixtures/transcript-lines';
@@ -162,29 +164,29 @@ describe('a damaged month without its twin', () => {
   });
 });
 
-describe('a damaged month met by Rebuild Marts', () => {
-  /** January saved twice and February once, from transcripts that remain; January's newest file then damaged, with no twin. */
-  async function damagedJanuary(): Promise<{ dir: TranscriptDir; ledger: string; before: ReturnType<typeof daily>; january: string }> {
-    const dir = new TranscriptDir();
-    const ledger = tempLedgerDir();
-    const { engine } = await memoryEngine(ledger);
-    const request = (day: string, id: string, input: number) =>
-      dir.write(dir.claudePath(`-w/${id}.jsonl`), [claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts: `2026-${day}T10:00:00Z`, input, output: 10 })]);
-    request('01-10', 'a', 100);
-    await engine.ingest({ roots: dir.roots });
-    engine.save();
-    request('01-11', 'b', 200);
-    request('02-03', 'c', 300);
-    await engine.ingest({ roots: dir.roots });
-    engine.save(); // January again, after its first version
-    const before = daily(engine);
-    engine.close();
-    const january = newestFile(committedManifest(ledger).months['2026-01']!);
-    damage(path.join(ledger, january));
-    fs.rmSync(path.join(ledger, BACKUP_DIR, `${january}.gz`), { force: true });
-    return { dir, ledger, before, january };
-  }
+/** January saved twice and February once, from transcripts that remain; January's newest file then damaged, with no twin. */
+async function damagedJanuary(): Promise<{ dir: TranscriptDir; ledger: string; before: ReturnType<typeof daily>; january: string }> {
+  const dir = new TranscriptDir();
+  const ledger = tempLedgerDir();
+  const { engine } = await memoryEngine(ledger);
+  const request = (day: string, id: string, input: number) =>
+    dir.write(dir.claudePath(`-w/${id}.jsonl`), [claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts: `2026-${day}T10:00:00Z`, input, output: 10 })]);
+  request('01-10', 'a', 100);
+  await engine.ingest({ roots: dir.roots });
+  engine.save();
+  request('01-11', 'b', 200);
+  request('02-03', 'c', 300);
+  await engine.ingest({ roots: dir.roots });
+  engine.save(); // January again, after its first version
+  const before = daily(engine);
+  engine.close();
+  const january = newestFile(committedManifest(ledger).months['2026-01']!);
+  damage(path.join(ledger, january));
+  fs.rmSync(path.join(ledger, BACKUP_DIR, `${january}.gz`), { force: true });
+  return { dir, ledger, before, january };
+}
 
+describe('a damaged month met by Rebuild Marts', () => {
   test('has the transcripts it lost read again, even when the process ends right after the rebuild\'s save', async () => {
     const { dir, ledger, before, january } = await damagedJanuary();
     const reopened = await memoryEngine(ledger);
@@ -200,6 +202,23 @@ describe('a damaged month met by Rebuild Marts', () => {
       assert.deepEqual(daily(engine), before, 'the next run read January\'s lost request again');
     } finally {
       engine.close();
+      dir.dispose();
+    }
+  });
+
+  test('in the editor: a window whose lock was taken over meanwhile says so, and does not rebuild on a closed ledger', async () => {
+    const { dir, ledger } = await damagedJanuary();
+    const live = new LiveLedger({ ledgerDir: ledger, timeZone: 'UTC', log: new MemoryLogger(), ingest: { roots: dir.roots } });
+    const other = new WriterLock(path.join(ledger, 'writer.lock'), 'a VS Code window');
+    try {
+      await live.start();
+      assert.equal(live.role, 'writer');
+      assert.equal(other.tryAcquire(Date.now() + LOCK_STALE_MS + 1_000), true, 'another window took over (this one was asleep)');
+      const outcome = await live.rebuildMarts();
+      assert.deepEqual(outcome, { ok: false, reason: 'another VS Code window took over the ledger during the rebuild; run Rebuild Marts there' });
+    } finally {
+      await live.dispose();
+      other.release();
       dir.dispose();
     }
   });
@@ -284,6 +303,66 @@ describe('a month restored to its previous version, beside a month a request cro
     assert.deepEqual([before.outputTokens, before.messages], [10, 1]);
     assert.deepEqual(after, before);
     assert.deepEqual(restarted, before);
+  });
+});
+
+describe('damage met outside an ingest, or twice', () => {
+  test('two neighbouring months restored: each one\'s copies counted twice are withdrawn, also the one met while comparing', async () => {
+    const dir = new TranscriptDir();
+    const ledger = tempLedgerDir();
+    const a = dir.claudePath('-w/a.jsonl');
+    const b = dir.claudePath('-w/b.jsonl');
+    const A = { sessionId: 'a', messageId: 'mA', requestId: 'rA' };
+    const B = { sessionId: 'b', messageId: 'mB', requestId: 'rB' };
+    dir.write(a, [claudeAssistant({ ...A, ts: '2026-08-31T23:59:59.000Z', output: 10 })]);
+    dir.write(b, [claudeAssistant({ ...B, ts: '2026-09-30T23:59:59.000Z', output: 10 })]);
+    dir.write(dir.claudePath('-w/c.jsonl'), [claudeAssistant({ sessionId: 'c', messageId: 'mC', requestId: 'rC', ts: '2026-10-15T10:00:00.000Z', output: 1 })]);
+    let { engine } = await memoryEngine(ledger);
+    await engine.ingest({ roots: dir.roots });
+    engine.save();
+    dir.append(a, `${claudeAssistant({ ...A, ts: '2026-09-01T00:00:01.000Z', output: 50 })}\n`);
+    dir.append(b, `${claudeAssistant({ ...B, ts: '2026-10-01T00:00:01.000Z', output: 70 })}\n`);
+    await engine.ingest({ roots: dir.roots });
+    engine.commit(); // twins not written yet
+    const before = engine.readers.periodTotals();
+    engine.close();
+    const manifest = committedManifest(ledger);
+    for (const month of ['2026-08', '2026-09']) damage(path.join(ledger, newestFile(manifest.months[month]!)));
+    dir.write(dir.claudePath('-w/d.jsonl'), [claudeAssistant({ sessionId: 'd', messageId: 'mD', requestId: 'rD', ts: '2026-08-15T10:00:00.000Z', output: 1 })]);
+
+    engine = (await memoryEngine(ledger)).engine;
+    try {
+      await engine.ingest({ roots: dir.roots }); // meets August through d.jsonl, and September while comparing
+      engine.save();
+      engine.close();
+      engine = (await memoryEngine(ledger)).engine;
+      engine.rebuildMarts();
+      assert.deepEqual([engine.readers.periodTotals().outputTokens, engine.readers.periodTotals().messages], [before.outputTokens + 1, before.messages + 1]);
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
+  });
+
+  test('a damaged month first met by a report is saved with what its repair needs: the next run reads its transcripts again', async () => {
+    const { dir, ledger, before } = await damagedJanuary();
+    let { engine } = await memoryEngine(ledger);
+    try {
+      dir.write(dir.claudePath('-w/new.jsonl'), [claudeAssistant({ messageId: 'mN', requestId: 'rN', ts: '2026-02-20T10:00:00Z', input: 400, output: 10 })]);
+      await engine.ingest({ roots: dir.roots }); // `agent-ledger blocks` reads what is new first
+      const withNew = daily(engine);
+      assert.equal(withNew.length, before.length + 1);
+      blockEntries(engine.ledger); // then its report reads every month's events
+      engine.save(); // and the CLI saves
+      engine.close();
+      engine = (await memoryEngine(ledger)).engine;
+      await engine.ingest({ roots: dir.roots });
+      engine.rebuildMarts(); // from the events, not the marts saved before the damage was met
+      assert.deepEqual(daily(engine), withNew, 'January\'s lost request read again');
+    } finally {
+      engine.close();
+      dir.dispose();
+    }
   });
 });
 

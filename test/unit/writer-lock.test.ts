@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -77,5 +78,26 @@ test('the CLI saves only while the lock is still its own: a run paused past the 
     cli.release();
     window.release();
     dir.dispose();
+  }
+});
+
+test('on a file system without hard links (FAT: the link fails, with EISDIR on Windows), the lock is created in place', () => {
+  const dir = tempLedgerDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const nodeFs = createRequire(__filename)('node:fs') as { linkSync: typeof fs.linkSync };
+  const link = nodeFs.linkSync;
+  nodeFs.linkSync = () => {
+    throw Object.assign(new Error('EISDIR: illegal operation on a directory, link'), { code: 'EISDIR' });
+  };
+  const first = new WriterLock(path.join(dir, 'writer.lock'), 'test');
+  const second = new WriterLock(path.join(dir, 'writer.lock'), 'test');
+  try {
+    assert.equal(first.tryAcquire(), true);
+    assert.equal(second.tryAcquire(), false, 'and stays exclusive');
+    assert.deepEqual(fs.readdirSync(dir), ['writer.lock']);
+  } finally {
+    nodeFs.linkSync = link;
+    first.release();
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   }
 });
