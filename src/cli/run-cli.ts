@@ -145,8 +145,9 @@ async function dispatch(engine: LedgerEngine, options: CliOptions, log: Logger, 
   if (options.command === 'rebuild-marts') {
     let report = engine.rebuildMarts();
     if (report.sourcesToReread) {
-      // A damaged month was restored to its previous version: the transcripts bring back the rest.
-      await ingestOrFail(engine, options, log, false);
+      // A damaged month was restored to its previous version: every agent's transcripts bring back
+      // the rest (those given a folder read from it), not only the agents this command names.
+      await engine.ingest({ roots: options.dirs, ledgerDir: engine.ledger.dir });
       report = engine.rebuildMarts();
     }
     return `rebuilt the marts from ${report.rows} events up to event ${report.watermark} (${report.repricedEvents} events re-priced) in ${report.seconds.toFixed(2)} s`;

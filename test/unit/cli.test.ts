@@ -643,7 +643,8 @@ describe('rebuild-marts meeting a damaged month', () => {
   test('reads the transcripts again before it reports and saves: nothing the damaged file held is lost', async () => {
     const base = new TranscriptDir('agent-ledger-cli-rebuild-');
     const db = path.join(base.base, 'ledger');
-    const env = { CLAUDE_CONFIG_DIR: base.claudeRoot };
+    const env = { CLAUDE_CONFIG_DIR: base.claudeRoot, CODEX_HOME: base.codexHome };
+    const codexId = '0199a213-81c0-7800-8aa1-00000000abcd';
     const request = (day: string, id: string, input: number) =>
       base.write(base.claudePath(`-w/${id}.jsonl`), [claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts: `2026-${day}T10:00:00Z`, input, output: 10 })]);
     try {
@@ -651,6 +652,10 @@ describe('rebuild-marts meeting a damaged month', () => {
       assert.equal((await cli(['--db', db, 'ingest'], env)).code, 0);
       request('01-11', 'b', 200);
       request('02-03', 'c', 300);
+      base.write(base.codexPath(`sessions/2026/01/12/rollout-2026-01-12T10-00-00-${codexId}.jsonl`), [
+        codexMeta('2026-01-12T10:00:00Z', codexId), codexTurnContext('2026-01-12T10:00:00Z', 'gpt-5'),
+        codexTokenCount('2026-01-12T10:00:01Z', { input: 2000, cached: 500, output: 70 }),
+      ]);
       assert.equal((await cli(['--db', db, 'ingest'], env)).code, 0); // January's second version
       const before = await cli(['--db', db, 'daily', '--json', '--no-ingest'], env);
       const manifest = readManifest(path.join(db, MANIFEST_FILE));
@@ -662,9 +667,10 @@ describe('rebuild-marts meeting a damaged month', () => {
       fs.writeFileSync(newest, bytes);
       fs.rmSync(path.join(db, BACKUP_DIR, `${path.basename(newest)}.gz`), { force: true });
 
-      const rebuilt = await cli(['--db', db, 'rebuild-marts'], env);
+      // Claude's folder given, Codex's from its environment variable: both are read again.
+      const rebuilt = await cli(['--db', db, 'rebuild-marts', '--claude-dir', base.claudeRoot], env);
       assert.equal(rebuilt.code, 0, rebuilt.stderr);
-      assert.match(rebuilt.stdout, /^rebuilt the marts from 3 events/);
+      assert.match(rebuilt.stdout, /^rebuilt the marts from 4 events/);
       assert.match(rebuilt.stderr, /is damaged/);
       const after = await cli(['--db', db, 'daily', '--json', '--no-ingest'], env);
       assert.deepEqual(JSON.parse(after.stdout), JSON.parse(before.stdout), 'every day as before, from what rebuild-marts saved');
