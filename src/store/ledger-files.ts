@@ -141,20 +141,29 @@ function keepReplacedAsTwins(dir: string, manifest: Manifest, previous: Manifest
   if (removed) syncDirectory(dir);
 }
 
+/** The ledger's data files and their twins in `backup/`, each with the data file's name it stands for. */
+function dataFilesAndTwins(dir: string): { folder: string; name: string; data: string }[] {
+  const found: { folder: string; name: string; data: string }[] = [];
+  for (const [folder, suffix] of [[dir, ''], [path.join(dir, BACKUP_DIR), TWIN_SUFFIX]] as const) {
+    for (const name of safeList(folder)) {
+      if (suffix && !name.endsWith(suffix)) continue;
+      const data = suffix ? name.slice(0, -suffix.length) : name;
+      if (isDataFileName(data)) found.push({ folder, name, data });
+    }
+  }
+  return found;
+}
+
 /** Deletes data files (and twins) that neither the current nor the previous manifest names. */
 export function removeUnreferenced(dir: string, manifests: (Manifest | undefined)[]): void {
   const keep = new Set(manifests.flatMap((m) => (m ? manifestFiles(m) : [])));
-  for (const [folder, suffix] of [[dir, ''], [path.join(dir, BACKUP_DIR), TWIN_SUFFIX]] as const) {
-    let removed = false;
-    for (const name of safeList(folder)) {
-      const data = suffix && name.endsWith(suffix) ? name.slice(0, -suffix.length) : name;
-      if (isDataFileName(data) && (suffix === '' || name !== data) && !keep.has(data)) {
-        fs.rmSync(path.join(folder, name), { force: true });
-        removed = true;
-      }
-    }
-    if (removed) syncDirectory(folder);
+  const touched = new Set<string>();
+  for (const { folder, name, data } of dataFilesAndTwins(dir)) {
+    if (keep.has(data)) continue;
+    fs.rmSync(path.join(folder, name), { force: true });
+    touched.add(folder);
   }
+  for (const folder of touched) syncDirectory(folder);
 }
 
 /**
@@ -164,17 +173,11 @@ export function removeUnreferenced(dir: string, manifests: (Manifest | undefined
  */
 export function keepUnnamed(dir: string): string[] {
   const stamp = Date.now();
-  const kept: string[] = [];
-  for (const [folder, suffix] of [[dir, ''], [path.join(dir, BACKUP_DIR), TWIN_SUFFIX]] as const) {
-    for (const name of safeList(folder)) {
-      if (!isDataFileName(suffix && name.endsWith(suffix) ? name.slice(0, -suffix.length) : name)) continue;
-      if (suffix && !name.endsWith(suffix)) continue;
-      const to = path.join(folder, `${name}.unnamed-${stamp}`);
-      fs.renameSync(path.join(folder, name), to);
-      kept.push(to);
-    }
-  }
-  return kept;
+  return dataFilesAndTwins(dir).map(({ folder, name }) => {
+    const to = path.join(folder, `${name}.unnamed-${stamp}`);
+    fs.renameSync(path.join(folder, name), to);
+    return to;
+  });
 }
 
 /** Keeps a file that failed its check beside the ledger (never deleted), for inspection. */
