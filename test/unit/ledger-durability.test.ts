@@ -38,6 +38,10 @@ function writeDay(dir: TranscriptDir, d: number): string[] {
 
 const daily = (engine: LedgerEngine) => engine.readers.dailyByModel();
 
+/** A transcript of one Claude request: `-w/<id>.jsonl`, message `m<id>`, request `r<id>`. */
+const oneRequest = (dir: TranscriptDir, id: string, ts: string, input: number, output = 10): string =>
+  dir.write(dir.claudePath(`-w/${id}.jsonl`), [claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts, input, output })]);
+
 /** The ledger file written last (the manifest, a data file or a backup twin). */
 function mostRecentlyWritten(ledger: string): string {
   const files = [ledger, path.join(ledger, BACKUP_DIR)].flatMap((dir) =>
@@ -129,11 +133,11 @@ describe('a damaged month without its twin', () => {
     const dir = new TranscriptDir();
     const ledger = tempLedgerDir();
     let { engine } = await memoryEngine(ledger);
-    const first = dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'mA', requestId: 'rA', ts: '2026-01-10T10:00:00Z', input: 100, output: 10 })]);
+    const first = oneRequest(dir, 'A', '2026-01-10T10:00:00Z', 100);
     await engine.ingest({ roots: dir.roots });
     engine.save();
     const firstSave = daily(engine);
-    const second = dir.write(dir.claudePath('-w/b.jsonl'), [claudeAssistant({ messageId: 'mB', requestId: 'rB', ts: '2026-01-11T10:00:00Z', input: 200, output: 20 })]);
+    const second = oneRequest(dir, 'B', '2026-01-11T10:00:00Z', 200, 20);
     await engine.ingest({ roots: dir.roots });
     engine.save(); // January again: its previous version is the first save's
     engine.close();
@@ -169,13 +173,11 @@ async function damagedJanuary(): Promise<{ dir: TranscriptDir; ledger: string; b
   const dir = new TranscriptDir();
   const ledger = tempLedgerDir();
   const { engine } = await memoryEngine(ledger);
-  const request = (day: string, id: string, input: number) =>
-    dir.write(dir.claudePath(`-w/${id}.jsonl`), [claudeAssistant({ messageId: `m${id}`, requestId: `r${id}`, ts: `2026-${day}T10:00:00Z`, input, output: 10 })]);
-  request('01-10', 'a', 100);
+  oneRequest(dir, 'a', '2026-01-10T10:00:00Z', 100);
   await engine.ingest({ roots: dir.roots });
   engine.save();
-  request('01-11', 'b', 200);
-  request('02-03', 'c', 300);
+  oneRequest(dir, 'b', '2026-01-11T10:00:00Z', 200);
+  oneRequest(dir, 'c', '2026-02-03T10:00:00Z', 300);
   await engine.ingest({ roots: dir.roots });
   engine.save(); // January again, after its first version
   const before = daily(engine);
@@ -348,7 +350,7 @@ describe('damage met outside an ingest, or twice', () => {
     const { dir, ledger, before } = await damagedJanuary();
     let { engine } = await memoryEngine(ledger);
     try {
-      dir.write(dir.claudePath('-w/new.jsonl'), [claudeAssistant({ messageId: 'mN', requestId: 'rN', ts: '2026-02-20T10:00:00Z', input: 400, output: 10 })]);
+      oneRequest(dir, 'N', '2026-02-20T10:00:00Z', 400);
       await engine.ingest({ roots: dir.roots }); // `agent-ledger blocks` reads what is new first
       const withNew = daily(engine);
       assert.equal(withNew.length, before.length + 1);
@@ -371,10 +373,10 @@ describe('no sound manifest at all', () => {
     const dir = new TranscriptDir();
     const ledger = tempLedgerDir();
     let { engine } = await memoryEngine(ledger);
-    const january = dir.write(dir.claudePath('-w/a.jsonl'), [claudeAssistant({ messageId: 'mA', requestId: 'rA', ts: '2026-01-10T10:00:00Z', input: 100, output: 10 })]);
+    const january = oneRequest(dir, 'A', '2026-01-10T10:00:00Z', 100);
     await engine.ingest({ roots: dir.roots });
     engine.save();
-    dir.write(dir.claudePath('-w/b.jsonl'), [claudeAssistant({ messageId: 'mB', requestId: 'rB', ts: '2026-02-11T10:00:00Z', input: 200, output: 20 })]);
+    oneRequest(dir, 'B', '2026-02-11T10:00:00Z', 200, 20);
     await engine.ingest({ roots: dir.roots });
     engine.save();
     const february = daily(engine).filter((r) => r.day.startsWith('2026-02'));
@@ -412,7 +414,7 @@ describe('the last good copy of what a save replaced', () => {
     let { engine } = await memoryEngine(ledger);
     const files: string[] = [];
     const saveDay = async (day: number) => {
-      files.push(dir.write(dir.claudePath(`-w/${day}.jsonl`), [claudeAssistant({ messageId: `m${day}`, requestId: `r${day}`, ts: `2026-01-${day}T10:00:00Z`, input: day * 100, output: 10 })]));
+      files.push(oneRequest(dir, String(day), `2026-01-${day}T10:00:00Z`, day * 100));
       await engine.ingest({ roots: dir.roots });
       engine.save();
     };
@@ -523,7 +525,7 @@ describe('a month kept as a base and a tail', () => {
     const files: string[] = [];
     let afterSecond = eventTotals(engine);
     for (const day of [10, 11, 12]) {
-      files.push(dir.write(dir.claudePath(`-w/${day}.jsonl`), [claudeAssistant({ messageId: `m${day}`, requestId: `r${day}`, ts: `2026-01-${day}T10:00:00Z`, input: day, output: 1 })]));
+      files.push(oneRequest(dir, String(day), `2026-01-${day}T10:00:00Z`, day, 1));
       await engine.ingest({ roots: dir.roots });
       engine.save();
       if (day === 11) afterSecond = eventTotals(engine);
